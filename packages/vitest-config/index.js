@@ -1,5 +1,6 @@
 // Shared vitest preset for the workspace. Tests resolve @gateway/* packages from their TypeScript
 // source (the "@gateway/source" export condition), so a test run never needs a prior build.
+// Each run also writes test-results/vitest.json, which CI adds up into one closing line.
 import { defineConfig } from 'vitest/config';
 
 export const sourceConditions = ['@gateway/source'];
@@ -13,5 +14,6 @@ export const preset = defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });

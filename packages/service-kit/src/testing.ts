@@ -32,3 +32,17 @@ export function metricValue(body: string, name: string, labels = ''): number | u
   }
   return undefined;
 }
+
+/** Asks the OS for a free TCP port on 127.0.0.1 (for a process that must be told its port up front). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

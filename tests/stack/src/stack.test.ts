@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, waitFor } from '@gateway/service-kit/testing';
+import { KNOWN_IMAGES, imageSelection, imageSelectionTopic, sensorReadings, type SensorReading } from '@gateway/topics';
+import { listeningSockets } from './listening-sockets.js';
+import { repoRoot, startServiceProcess, type ServiceProcess } from './service-process.js';
+
+interface Ports {
+  brokerTcp: number;
+  brokerWs: number;
+  brokerAdmin: number;
+  proxyTcp: number;
+  proxyWs: number;
+  proxyAdmin: number;
+}
+
+async function ready(adminPort: number): Promise<boolean> {
+  const response = await fetch(`http://127.0.0.1:${adminPort}/readyz`);
+  return response.ok;
+}
+
+/** Subscribes to sensor readings and image names through `url` and collects what arrives. */
+async function watch(url: string) {
+  const client: MqttClient = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000 });
+  const readings: SensorReading[] = [];
+  const images: string[] = [];
+  client.on('message', (topic, payload) => {
+    if (topic === imageSelectionTopic()) {
+      const image = imageSelection.payload.decode(payload);
+      if (image.ok) images.push(image.value);
+      return;
+    }
+    const reading = sensorReadings.payload.decode(payload);
+    if (reading.ok) readings.push(reading.value);
+  });
+  await client.subscribeAsync([sensorReadings.filter, imageSelectionTopic()], { qos: 1 });
+  return { client, readings, images };
+}
+
+describe('the whole stack, started as a user starts it', () => {
+  let ports: Ports;
+  let dataDir: string;
+  const services: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    ports = {
+      brokerTcp: await freePort(),
+      brokerWs: await freePort(),
+      brokerAdmin: await freePort(),
+      proxyTcp: await freePort(),
+      proxyWs: await freePort(),
+      proxyAdmin: await freePort(),
+    };
+    dataDir = mkdtempSync(join(tmpdir(), 'stack-broker-'));
+    const broker = startServiceProcess('broker', join(repoRoot, 'apps/broker/dist/main.js'), [], {
+      BROKER_TCP_PORT: String(ports.brokerTcp),
+      BROKER_WS_PORT: String(ports.brokerWs),
+      BROKER_ADMIN_PORT: String(ports.brokerAdmin),
+      BROKER_DATA_DIR: dataDir,
+    });
+    services.push(broker);
+    await waitFor(() => ready(ports.brokerAdmin), { what: 'broker /readyz' });
+
+    const proxy = startServiceProcess('proxy', join(repoRoot, 'apps/proxy/dist/main.js'), [], {
+      PROXY_TCP_PORT: String(ports.proxyTcp),
+      PROXY_WS_PORT: String(ports.proxyWs),
+      PROXY_ADMIN_PORT: String(ports.proxyAdmin),
+      PROXY_TCP_UPSTREAMS: `127.0.0.1:${ports.brokerTcp}`,
+      PROXY_WS_UPSTREAMS: `127.0.0.1:${ports.brokerWs}`,
+    });
+    services.push(proxy);
+    await waitFor(() => ready(ports.proxyAdmin), { what: 'proxy /readyz' });
+
+    const simulator = startServiceProcess(
+      'simulator',
+      join(repoRoot, 'apps/simulator/dist/main.js'),
+      ['--sensors', '3', '--interval', '200ms', '--images-interval', '300ms', '--url', `mqtt://127.0.0.1:${ports.proxyTcp}`, '--quiet'],
+      {},
+    );
+    services.push(simulator);
+  });
+
+  afterAll(async () => {
+    const [broker, proxy, simulator] = services;
+    const codes = [await simulator?.stop('SIGINT'), await proxy?.stop('SIGTERM'), await broker?.stop('SIGTERM')];
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(codes, 'each service exits cleanly on its signal').toEqual([0, 0, 0]);
+  });
+
+  it.each([
+    ['raw MQTT (18831)', () => `mqtt://127.0.0.1:${ports.proxyTcp}`],
+    ['MQTT over WebSocket (8020)', () => `ws://127.0.0.1:${ports.proxyWs}/mqtt`],
+  ])('delivers sensor readings and image names through the proxy over %s', async (_name, url) => {
+    const watcher = await watch(url());
+    try {
+      await waitFor(() => new Set(watcher.readings.map((reading) => reading.sensorId)).size === 3, { timeoutMs: 15_000, what: 'readings from 3 sensors' });
+      await waitFor(() => watcher.images.length > 0, { timeoutMs: 15_000, what: 'an image name' });
+      expect([...new Set(watcher.readings.map((reading) => reading.sensorId))].sort()).toEqual(['Sensor01', 'Sensor02', 'Sensor03']);
+      for (const image of watcher.images) expect(KNOWN_IMAGES).toContain(image);
+    } finally {
+      await watcher.client.endAsync();
+    }
+  });
+
+  it('serves the dashboard on the WebSocket port', async () => {
+    const response = await fetch(`http://127.0.0.1:${ports.proxyWs}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await response.text()).toContain('Gateway dashboard');
+  });
+
+  it("binds the broker's own ports to loopback only, and the proxy's to every interface", () => {
+    for (const port of [ports.brokerTcp, ports.brokerWs, ports.brokerAdmin, ports.proxyAdmin]) {
+      const sockets = listeningSockets(port);
+      expect(sockets.length, `a listener on ${port}`).toBeGreaterThan(0);
+      for (const socket of sockets) expect(['127.0.0.1', '::1']).toContain(socket.address);
+    }
+    for (const port of [ports.proxyTcp, ports.proxyWs]) {
+      expect(listeningSockets(port).map((socket) => socket.address)).toEqual(expect.arrayContaining([expect.stringMatching(/^(0\.0\.0\.0|::)$/)]));
+    }
+  });
+});
