@@ -6,14 +6,29 @@ function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-/** A topic name a client may publish to: non-empty, no wildcards, no NUL, at most 65,535 bytes. */
+/**
+ * MQTT strings must be well-formed UTF-8 (MQTT-1.5.3-1). A JS string with an unpaired surrogate has
+ * no UTF-8 form: encoders silently turn it into U+FFFD, so the topic on the wire would differ.
+ */
+function hasLoneSurrogate(text: string): boolean {
+  return /\p{Cs}/u.test(text);
+}
+
+/** A topic name a client may publish to: non-empty, no wildcards, no NUL, well-formed, at most 65,535 bytes. */
 export function isValidTopicName(topic: string): boolean {
-  return topic.length > 0 && !/[+#\u0000]/.test(topic) && utf8Length(topic) <= MAX_TOPIC_BYTES;
+  return (
+    topic.length > 0 &&
+    !topic.includes('+') &&
+    !topic.includes('#') &&
+    !topic.includes('\u0000') &&
+    !hasLoneSurrogate(topic) &&
+    utf8Length(topic) <= MAX_TOPIC_BYTES
+  );
 }
 
 /** A topic filter a client may subscribe to: `+` only as a whole level, `#` only as the whole last level. */
 export function isValidTopicFilter(filter: string): boolean {
-  if (filter.length === 0 || filter.includes('\u0000') || utf8Length(filter) > MAX_TOPIC_BYTES) return false;
+  if (filter.length === 0 || filter.includes('\u0000') || hasLoneSurrogate(filter) || utf8Length(filter) > MAX_TOPIC_BYTES) return false;
   const levels = filter.split('/');
   return levels.every((level, index) => {
     if (level === '#') return index === levels.length - 1;

@@ -26,7 +26,7 @@ export const sensorReadingSchema = z
   .object({
     sensorId: sensorIdSchema,
     kind: sensorKindSchema,
-    value: z.number().finite(),
+    value: z.number(),
     unit: z.string(),
     /** Milliseconds since the epoch, when the reading was taken. */
     ts: z.number().int().nonnegative(),
