@@ -1,0 +1,48 @@
+// aedes with two additions the gateway needs: a publish the policy refused is acknowledged but dropped
+// (MQTT-3.3.5-2 allows that instead of closing the connection), and a way to wait for publishes in flight.
+import { Aedes, type Client, type PublishPacket } from 'aedes';
+
+type PublishDone = (error?: Error) => void;
+type BasePublish = (this: Aedes, packet: PublishPacket, client: Client | null, done: PublishDone) => void;
+
+// aedes' publish takes (packet, client, done) at run time; its type declarations only list (packet, done).
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(this)
+const basePublish = Aedes.prototype.publish as unknown as BasePublish;
+
+export class GatewayAedes extends Aedes {
+  readonly #dropped = new WeakSet<PublishPacket>();
+  #inFlight = 0;
+  #onSettled: (() => void)[] = [];
+
+  /** Marks a packet (from authorizePublish) to be acknowledged as usual but neither stored nor delivered. */
+  dropPublish(packet: PublishPacket): void {
+    this.#dropped.add(packet);
+  }
+
+  override publish(packet: PublishPacket, clientOrDone?: Client | null | PublishDone, maybeDone?: PublishDone): void {
+    const client = typeof clientOrDone === 'function' ? null : (clientOrDone ?? null);
+    const done = typeof clientOrDone === 'function' ? clientOrDone : maybeDone;
+    if (this.#dropped.has(packet)) {
+      done?.();
+      return;
+    }
+    this.#inFlight += 1;
+    basePublish.call(this, packet, client, (error) => {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) for (const resolve of this.#onSettled.splice(0)) resolve();
+      done?.(error);
+    });
+  }
+
+  /** Resolves true once no publish is in flight (retained stored, offline queues filled), false on timeout. */
+  publishesSettled(timeoutMs: number): Promise<boolean> {
+    if (this.#inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.#onSettled.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}

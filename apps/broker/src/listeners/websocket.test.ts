@@ -1,0 +1,65 @@
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { metricValue } from '@gateway/service-kit/testing';
+import { connectClient, nextMessage, startTestBroker } from '../testing/test-broker.js';
+import { chooseSubprotocol } from './websocket.js';
+
+describe('WebSocket listener', () => {
+  it('carries MQTT on any path, between WebSocket and TCP clients', async () => {
+    await using broker = await startTestBroker();
+    await using wsClient = await connectClient(broker.wsUrl('/anything/at/all'));
+    await using tcpClient = await connectClient(broker.tcpUrl);
+    await wsClient.subscribeAsync('from/tcp', { qos: 1 });
+    await tcpClient.subscribeAsync('from/ws', { qos: 1 });
+
+    const atWs = nextMessage(wsClient, 'from/tcp');
+    await tcpClient.publishAsync('from/tcp', 'hello ws', { qos: 1 });
+    expect((await atWs).payload.toString()).toBe('hello ws');
+    const atTcp = nextMessage(tcpClient, 'from/ws');
+    await wsClient.publishAsync('from/ws', 'hello tcp', { qos: 2 });
+    expect((await atTcp).payload.toString()).toBe('hello tcp');
+
+    const metrics = await (await fetch(`${broker.adminUrl}/metrics`)).text();
+    expect(metricValue(metrics, 'gateway_broker_clients_connected', 'listener="websocket"')).toBe(1);
+    expect(metricValue(metrics, 'gateway_broker_messages_received_total', 'listener="websocket"')).toBe(1);
+    expect(metricValue(metrics, 'gateway_broker_bytes_received_total', 'listener="websocket"')).toBeGreaterThan(0);
+  });
+
+  it('negotiates the mqtt subprotocol (or mqttv3.1)', async () => {
+    expect(chooseSubprotocol(new Set(['mqttv3.1']))).toBe('mqttv3.1');
+    expect(chooseSubprotocol(new Set(['chat']))).toBe(false);
+    await using broker = await startTestBroker();
+    const socket = new WebSocket(broker.wsUrl('/'), ['other', 'mqtt']);
+    await once(socket, 'open');
+    expect(socket.protocol).toBe('mqtt');
+    socket.close();
+    await once(socket, 'close');
+  });
+
+  it('closes a connection whose packet is over the maximum size and keeps serving others', async () => {
+    await using broker = await startTestBroker({ maxPacketSize: 1024 });
+    await using bystander = await connectClient(broker.wsUrl());
+    await bystander.subscribeAsync('big/#');
+
+    // One WebSocket message over maxPayload: ws closes with 1009 before anything reaches aedes.
+    const raw = new WebSocket(broker.wsUrl(), 'mqtt');
+    await once(raw, 'open');
+    raw.send(Buffer.alloc(4096));
+    const [code] = (await once(raw, 'close')) as [number];
+    expect(code).toBe(1009);
+
+    // MQTT.js writes a PUBLISH as several WebSocket messages, each under maxPayload: the packet guard sees
+    // the whole packet's length (7 + 2 + 1020 + 3 bytes) in its fixed header and closes the connection.
+    await using offender = await connectClient(broker.wsUrl());
+    const closed = new Promise<void>((resolve) => offender.once('close', () => resolve()));
+    offender.publish('big/one', Buffer.alloc(1020));
+    await closed;
+
+    const received = nextMessage(bystander, 'big/small');
+    await bystander.publishAsync('big/small', Buffer.alloc(900));
+    expect((await received).payload.length).toBe(900);
+    const metrics = await (await fetch(`${broker.adminUrl}/metrics`)).text();
+    expect(metricValue(metrics, 'gateway_broker_oversized_packets_total', 'listener="websocket"')).toBe(1);
+  });
+});

@@ -1,0 +1,113 @@
+// The broker's Prometheus metrics (prefix gateway_broker_, label listener="tcp"|"websocket") in their own
+// prom-client registry: connected clients, subscriptions, messages and bytes in/out, retained messages.
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Client } from 'aedes';
+import { listenerNames, type Connections, type ListenerName } from './connections.js';
+
+export interface BrokerMetrics {
+  registry: Registry;
+  messageReceived(listener: ListenerName): void;
+  messageSent(listener: ListenerName): void;
+  oversizedPacket(listener: ListenerName): void;
+}
+
+export interface BrokerMetricsSources {
+  connections: Connections;
+  /** Clients with an established session. */
+  connectedClients: () => Iterable<Client>;
+  retainedCount: () => number;
+}
+
+export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetrics {
+  const registry = new Registry();
+  const labelNames = ['listener'] as const;
+  const perListener = (count: (client: Client) => number) => {
+    const totals = Object.fromEntries(listenerNames.map((name) => [name, 0])) as Record<ListenerName, number>;
+    for (const client of sources.connectedClients()) {
+      const listener = sources.connections.describe(client)?.listener;
+      if (listener) totals[listener] += count(client);
+    }
+    return totals;
+  };
+
+  new Gauge({
+    name: 'gateway_broker_clients_connected',
+    help: 'MQTT clients with an established session',
+    labelNames,
+    registers: [registry],
+    collect() {
+      for (const [listener, value] of Object.entries(perListener(() => 1))) this.set({ listener }, value);
+    },
+  });
+  new Gauge({
+    name: 'gateway_broker_subscriptions',
+    help: 'Subscriptions held by connected clients',
+    labelNames,
+    registers: [registry],
+    collect() {
+      for (const [listener, value] of Object.entries(perListener(subscriptionCount))) this.set({ listener }, value);
+    },
+  });
+  new Gauge({
+    name: 'gateway_broker_retained_messages',
+    help: 'Retained messages stored',
+    registers: [registry],
+    collect() {
+      this.set(sources.retainedCount());
+    },
+  });
+  const messagesReceived = new Counter({
+    name: 'gateway_broker_messages_received_total',
+    help: 'PUBLISH packets received from clients',
+    labelNames,
+    registers: [registry],
+  });
+  const messagesSent = new Counter({
+    name: 'gateway_broker_messages_sent_total',
+    help: 'PUBLISH packets forwarded to clients',
+    labelNames,
+    registers: [registry],
+  });
+  new Counter({
+    name: 'gateway_broker_bytes_received_total',
+    help: 'Bytes read from client connections (WebSocket framing included)',
+    labelNames,
+    registers: [registry],
+    collect() {
+      for (const [listener, bytes] of Object.entries(sources.connections.takeBytesRead())) this.inc({ listener }, bytes);
+    },
+  });
+  new Counter({
+    name: 'gateway_broker_bytes_sent_total',
+    help: 'Bytes written to client connections (WebSocket framing included)',
+    labelNames,
+    registers: [registry],
+    collect() {
+      for (const [listener, bytes] of Object.entries(sources.connections.takeBytesWritten())) this.inc({ listener }, bytes);
+    },
+  });
+  const oversized = new Counter({
+    name: 'gateway_broker_oversized_packets_total',
+    help: 'Connections closed for sending a packet over the maximum packet size',
+    labelNames,
+    registers: [registry],
+  });
+  for (const listener of listenerNames) {
+    messagesReceived.inc({ listener }, 0);
+    messagesSent.inc({ listener }, 0);
+    oversized.inc({ listener }, 0);
+  }
+
+  return {
+    registry,
+    messageReceived: (listener) => messagesReceived.inc({ listener }),
+    messageSent: (listener) => messagesSent.inc({ listener }),
+    oversizedPacket: (listener) => oversized.inc({ listener }),
+  };
+}
+
+/** aedes keeps a client's live subscriptions in `client.subscriptions`, which its type declarations leave out. */
+function subscriptionCount(client: Client): number {
+  const { subscriptions } = client as Client & { subscriptions?: Record<string, unknown> };
+  return subscriptions ? Object.keys(subscriptions).length : 0;
+}
