@@ -43,7 +43,7 @@ describe('loadConfig', () => {
   });
 
   it('names every bad variable in its error', () => {
-    expect(() => loadConfig(shape, { env: { APP_PORT: '70000', APP_MAX: 'lots', APP_UPSTREAMS: 'nope' } })).toThrowError(ConfigError);
+    expect(() => loadConfig(shape, { env: { APP_PORT: '70000', APP_MAX: 'lots', APP_UPSTREAMS: 'nope' } })).toThrow(ConfigError);
     try {
       loadConfig(shape, { env: { APP_PORT: '70000', APP_MAX: 'lots', APP_UPSTREAMS: 'nope' } });
     } catch (error) {
@@ -69,11 +69,11 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'config-'));
     const unknown = join(dir, 'unknown.json');
     writeFileSync(unknown, JSON.stringify({ APP_PROT: 1 }));
-    expect(() => loadConfig(shape, { env: { APP_CONFIG_FILE: unknown }, fileVariable: 'APP_CONFIG_FILE' })).toThrowError(/APP_PROT/);
+    expect(() => loadConfig(shape, { env: { APP_CONFIG_FILE: unknown }, fileVariable: 'APP_CONFIG_FILE' })).toThrow(/APP_PROT/);
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{ nope');
-    expect(() => loadConfig(shape, { env: { APP_CONFIG_FILE: broken }, fileVariable: 'APP_CONFIG_FILE' })).toThrowError(/APP_CONFIG_FILE.*not valid JSON/);
-    expect(() => loadConfig(shape, { env: { APP_CONFIG_FILE: join(dir, 'missing.json') }, fileVariable: 'APP_CONFIG_FILE' })).toThrowError(
+    expect(() => loadConfig(shape, { env: { APP_CONFIG_FILE: broken }, fileVariable: 'APP_CONFIG_FILE' })).toThrow(/APP_CONFIG_FILE.*not valid JSON/);
+    expect(() => loadConfig(shape, { env: { APP_CONFIG_FILE: join(dir, 'missing.json') }, fileVariable: 'APP_CONFIG_FILE' })).toThrow(
       /APP_CONFIG_FILE: cannot read/,
     );
   });

@@ -46,3 +46,5 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+export { captureLogs, type LogCapture, type LogLine } from './log-capture.js';

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Entrypoint of the proxy service: configuration from the environment, graceful stop on SIGTERM/SIGINT.
+import { createLogger, handleShutdownSignals, runMain } from '@gateway/service-kit';
+import { loadProxyConfig } from './config.js';
+import { startProxy } from './proxy.js';
+
+runMain(async () => {
+  const config = loadProxyConfig(process.env);
+  const logger = createLogger('proxy', config.logLevel);
+  const proxy = await startProxy(config, { logger });
+  handleShutdownSignals(logger, () => proxy.close());
+  const dashboard = `http://localhost:${String(proxy.wsPort)}/`;
+  const mqtt = `mqtt://localhost:${String(proxy.tcpPort)}`;
+  const websocket = `ws://localhost:${String(proxy.wsPort)}/mqtt`;
+  logger.info(
+    { dashboard, mqtt, websocket, admin: `http://${config.adminHost}:${String(proxy.adminPort)}` },
+    `proxy ready: dashboard ${dashboard} | MQTT ${mqtt} | ${websocket}`,
+  );
+});

@@ -1,0 +1,22 @@
+// The client sockets a listener has accepted and not yet closed, so that shutting down can close them.
+import type { Socket } from 'node:net';
+import { closeGracefully } from './sockets.js';
+
+export class OpenConnections {
+  private readonly sockets = new Set<Socket>();
+
+  get size(): number {
+    return this.sockets.size;
+  }
+
+  /** Tracks `socket` until it closes. */
+  add(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  /** Closes every tracked socket cleanly (end, destroy after the grace period). */
+  closeAll(graceMs?: number): void {
+    for (const socket of this.sockets) closeGracefully(socket, graceMs);
+  }
+}

@@ -1,0 +1,123 @@
+// Starts the proxy: the raw MQTT stream listener, the WebSocket/dashboard listener and the admin server,
+// and closes them (stop accepting, close client connections) on request.
+import type { AddressInfo } from 'node:net';
+import { close, createLogger, listen, startAdminServer, type Logger } from '@gateway/service-kit';
+import { formatHostPort, type ProxyConfig } from './config.js';
+import { createProxyMetrics, type ListenerName, type ProxyMetrics } from './metrics.js';
+import { OpenConnections } from './open-connections.js';
+import { createStaticSite } from './static-site.js';
+import { createStreamProxy } from './stream-proxy.js';
+import { UpstreamPool } from './upstream-pool.js';
+import { createWebSocketProxy } from './websocket-proxy.js';
+
+/** MQTT keepalive is usually 60 s and a broker waits 1.5 times that: a shorter idle timeout drops healthy idle clients. */
+const shortestSafeIdleTimeoutMs = 90_000;
+
+export interface StartProxyOptions {
+  logger?: Logger;
+}
+
+export interface StartedProxy {
+  /** Bound ports (a configured port of 0 picks a free one). */
+  tcpPort: number;
+  wsPort: number;
+  adminPort: number;
+  /** Stops accepting, closes client connections and the admin server; safe to call more than once. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export async function startProxy(config: ProxyConfig, options: StartProxyOptions = {}): Promise<StartedProxy> {
+  const logger = options.logger ?? createLogger('proxy', config.logLevel);
+  const metrics = createProxyMetrics();
+  if (config.idleTimeoutMs > 0 && config.idleTimeoutMs < shortestSafeIdleTimeoutMs) {
+    logger.warn({ idleTimeoutMs: config.idleTimeoutMs }, 'PROXY_IDLE_TIMEOUT is shorter than MQTT keepalive needs: idle clients will be dropped');
+  }
+  const cleanups: (() => Promise<void>)[] = [];
+  const undo = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.error({ err: error }, 'error while undoing start-up'));
+  };
+  try {
+    const tcpConnections = new OpenConnections();
+    const tcpServer = createStreamProxy({
+      pool: createPool('tcp', config, config.tcpUpstreams, metrics, logger),
+      idleTimeoutMs: config.idleTimeoutMs,
+      metrics,
+      logger,
+      connections: tcpConnections,
+    });
+    const tcpPort = await listenOrExplain('tcp', tcpServer, config.tcpPort, config.host);
+    cleanups.push(() => {
+      tcpConnections.closeAll();
+      return close(tcpServer);
+    });
+    logger.info({ listener: 'tcp', host: config.host, port: tcpPort, upstreams: config.tcpUpstreams.map(formatHostPort) }, 'MQTT stream proxy listening');
+
+    const wsConnections = new OpenConnections();
+    const site = await createStaticSite({ root: config.staticDir, metrics, logger });
+    site.server.on(
+      'upgrade',
+      createWebSocketProxy({
+        pool: createPool('websocket', config, config.wsUpstreams, metrics, logger),
+        idleTimeoutMs: config.idleTimeoutMs,
+        metrics,
+        logger,
+        connections: wsConnections,
+      }),
+    );
+    try {
+      await site.listen({ host: config.host, port: config.wsPort });
+    } catch (error) {
+      throw new Error(`websocket listener: cannot listen on ${config.host}:${String(config.wsPort)}: ${(error as Error).message}`, { cause: error });
+    }
+    cleanups.push(() => {
+      wsConnections.closeAll();
+      return site.close();
+    });
+    const wsPort = (site.server.address() as AddressInfo).port;
+    logger.info({ listener: 'websocket', host: config.host, port: wsPort, upstreams: config.wsUpstreams.map(formatHostPort), staticDir: config.staticDir }, 'WebSocket proxy and dashboard listening');
+
+    let accepting = true;
+    const admin = await startAdminServer({
+      host: config.adminHost,
+      port: config.adminPort,
+      registry: metrics.registry,
+      readiness: { tcp: () => accepting && tcpServer.listening, websocket: () => accepting && site.server.listening },
+      logger,
+    });
+    cleanups.push(() => admin.close());
+
+    let closing: Promise<void> | undefined;
+    const closeProxy = () =>
+      (closing ??= (async () => {
+        accepting = false;
+        await undo();
+        logger.info('proxy closed');
+      })());
+    return { tcpPort, wsPort, adminPort: admin.port, close: closeProxy, [Symbol.asyncDispose]: closeProxy };
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+}
+
+function createPool(listener: ListenerName, config: ProxyConfig, upstreams: ProxyConfig['tcpUpstreams'], metrics: ProxyMetrics, logger: Logger): UpstreamPool {
+  return new UpstreamPool({
+    upstreams,
+    connectTimeoutMs: config.connectTimeoutMs,
+    retries: config.connectRetries,
+    retryDelayMs: config.retryDelayMs,
+    onConnectFailure: (upstream, error) => {
+      metrics.upstreamConnectFailed(listener, upstream);
+      logger.debug({ listener, upstream, err: error.message }, 'upstream connect attempt failed');
+    },
+  });
+}
+
+async function listenOrExplain(listener: ListenerName, server: Parameters<typeof listen>[0], port: number, host: string): Promise<number> {
+  try {
+    return await listen(server, port, host);
+  } catch (error) {
+    throw new Error(`${listener} listener: cannot listen on ${host}:${String(port)}: ${(error as Error).message}`, { cause: error });
+  }
+}
