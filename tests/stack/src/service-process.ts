@@ -24,8 +24,8 @@ export function startServiceProcess(name: string, entry: string, args: string[],
   });
   const lines: string[] = [];
   const collect = (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     name,
