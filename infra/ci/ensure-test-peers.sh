@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Makes sure the independent MQTT peers the interoperability tests use are installed:
-# Debian's mosquitto, mosquitto-clients and python3-paho-mqtt. Installs them with apt when run as
+# Makes sure what the tests drive from outside is installed: the independent MQTT peers of the
+# interoperability tests (Debian's mosquitto, mosquitto-clients, python3-paho-mqtt) and the headless
+# browser of the dashboard's end-to-end tests (Debian's chromium). Installs them with apt when run as
 # root (or with passwordless sudo); otherwise names the packages and fails.
 set -euo pipefail
 missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 { command -v mosquitto_pub && command -v mosquitto_sub; } >/dev/null 2>&1 || missing+=(mosquitto-clients)
 /usr/bin/python3 -c 'import paho.mqtt.client' >/dev/null 2>&1 || missing+=(python3-paho-mqtt)
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -14,10 +16,10 @@ if [ "$(id -u)" -eq 0 ]; then
 elif sudo -n true >/dev/null 2>&1; then
   as_root=(sudo -n)
 else
-  echo "The interoperability tests need Debian packages: ${missing[*]}" >&2
+  echo "The tests need Debian packages: ${missing[*]}" >&2
   echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi
-echo "Installing test peers: ${missing[*]}" >&2
+echo "Installing what the tests need: ${missing[*]}" >&2
 "${as_root[@]}" apt-get update -qq >&2
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2

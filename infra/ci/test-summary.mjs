@@ -1,4 +1,4 @@
-// Adds up the JSON reports vitest wrote in every workspace (test-results/vitest.json) and prints
+// Adds up the JSON reports vitest wrote in every workspace (test-results/vitest*.json) and prints
 // one closing line, "Tests: N passed, N failed, N skipped"; exits 1 if any test failed or none ran.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,12 +11,14 @@ for (const group of ['apps', 'packages', 'tests']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
   for (const name of readdirSync(dir)) {
-    const report = join(dir, name, 'test-results', 'vitest.json');
-    if (!existsSync(report)) continue;
-    const json = JSON.parse(readFileSync(report, 'utf8'));
-    passed += json.numPassedTests;
-    failed += json.numFailedTests;
-    skipped += json.numPendingTests + json.numTodoTests;
+    const results = join(dir, name, 'test-results');
+    if (!existsSync(results)) continue;
+    for (const file of readdirSync(results).filter((entry) => /^vitest.*\.json$/.test(entry))) {
+      const json = JSON.parse(readFileSync(join(results, file), 'utf8'));
+      passed += json.numPassedTests;
+      failed += json.numFailedTests;
+      skipped += json.numPendingTests + json.numTodoTests;
+    }
   }
 }
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
