@@ -5,4 +5,4 @@ export { parseDuration, parseHostPort, type HostPort } from './config-fields.js'
 export { createLogger, type Logger } from './logger.js';
 export { listen, close } from './listen.js';
 export { startAdminServer, type AdminServer, type AdminServerOptions, type ReadinessChecks } from './admin-server.js';
-export { handleShutdownSignals, runMain } from './shutdown.js';
+export { createShutdownHandler, handleShutdownSignals, runMain, type ShutdownOptions } from './shutdown.js';
