@@ -42,43 +42,39 @@ function toText(payload: Uint8Array | string): DecodeResult<string> {
   }
 }
 
-/** A payload carried as JSON text. */
-export function jsonCodec<T>(schema: z.ZodType<T>): PayloadCodec<T> {
+/** A codec from a schema and how the validated value is written to text and read back from it. */
+function textBasedCodec<T>(schema: z.ZodType<T>, toWire: (value: T) => string, fromWire: (text: string) => DecodeResult<unknown>): PayloadCodec<T> {
   return {
     schema,
     validate: (value) => validateWith(schema, value),
     encode(value) {
       const checked = validateWith(schema, value);
       if (!checked.ok) throw new PayloadError(`invalid payload: ${checked.error}`);
-      return encoder.encode(JSON.stringify(checked.value));
+      return encoder.encode(toWire(checked.value));
     },
     decode(payload) {
       const text = toText(payload);
       if (!text.ok) return text;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text.value);
-      } catch {
-        return { ok: false, error: 'payload is not valid JSON' };
-      }
-      return validateWith(schema, parsed);
+      const parsed = fromWire(text.value);
+      return parsed.ok ? validateWith(schema, parsed.value) : parsed;
     },
   };
 }
 
+function parseJson(text: string): DecodeResult<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, error: 'payload is not valid JSON' };
+  }
+}
+
+/** A payload carried as JSON text. */
+export function jsonCodec<T>(schema: z.ZodType<T>): PayloadCodec<T> {
+  return textBasedCodec(schema, (value) => JSON.stringify(value), parseJson);
+}
+
 /** A payload carried as plain UTF-8 text (the classic setup's image names and status words). */
 export function textCodec<T extends string>(schema: z.ZodType<T>): PayloadCodec<T> {
-  return {
-    schema,
-    validate: (value) => validateWith(schema, value),
-    encode(value) {
-      const checked = validateWith(schema, value);
-      if (!checked.ok) throw new PayloadError(`invalid payload: ${checked.error}`);
-      return encoder.encode(checked.value);
-    },
-    decode(payload) {
-      const text = toText(payload);
-      return text.ok ? validateWith(schema, text.value) : text;
-    },
-  };
+  return textBasedCodec(schema, (value) => value, (text) => ({ ok: true, value: text }));
 }
