@@ -2,6 +2,8 @@
 // while offline, and its state (up, down, last error) tracked for the status line.
 import type { Logger } from '@gateway/service-kit';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Rng } from './random-walk.js';
+import type { SimulatorCounters } from './stats.js';
 
 /** Above this many unacknowledged publishes, further ones are skipped rather than buffered. */
 export const MAX_PENDING_PUBLISHES = 100;
@@ -19,6 +21,19 @@ export interface ConnectionOptions {
   onChange: () => void;
   /** Called after each successful CONNACK (first connect and every reconnect). */
   onConnect: () => void;
+}
+
+/** What every publisher of the simulator (a sensor, the image publisher) is given. */
+export interface PublisherSettings {
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  intervalMs: number;
+  reconnectPeriodMs: number;
+  rng: Rng;
+  counters: SimulatorCounters;
+  logger: Logger;
+  onChange: () => void;
 }
 
 /** QoS and retain flag of a publish; a topic definition from @gateway/topics fits. */

@@ -1,22 +1,11 @@
 // The image publisher, like the classic Python sample: every few seconds it publishes the name of a
 // random known image, as plain text at QoS1, on /ImageSelector/image, over its own connection.
-import type { Logger } from '@gateway/service-kit';
 import { imageSelection, imageSelectionTopic, KNOWN_IMAGES, type KnownImage } from '@gateway/topics';
-import { SimulatorConnection } from './connection.js';
+import { SimulatorConnection, type PublisherSettings } from './connection.js';
 import type { Rng } from './random-walk.js';
-import type { SimulatorCounters } from './stats.js';
 
-export interface ImagePublisherOptions {
-  url: string;
+export interface ImagePublisherOptions extends PublisherSettings {
   clientId: string;
-  username?: string | undefined;
-  password?: string | undefined;
-  intervalMs: number;
-  reconnectPeriodMs: number;
-  rng: Rng;
-  counters: SimulatorCounters;
-  logger: Logger;
-  onChange: () => void;
 }
 
 /** A random known image, different from `previous` so the display visibly changes. */

@@ -1,23 +1,12 @@
 // One simulated sensor: its own MQTT connection, a retained online/offline status (offline also as
 // its last will), and a reading from its random walk every interval.
-import type { Logger } from '@gateway/service-kit';
 import { SENSOR_KINDS, sensorReadings, sensorReadingTopic, sensorStatus, sensorStatusTopic, type SensorKind } from '@gateway/topics';
-import { SimulatorConnection } from './connection.js';
-import { createRandomWalk, SENSOR_RANGES, type RandomWalk, type Rng } from './random-walk.js';
-import type { SimulatorCounters } from './stats.js';
+import { SimulatorConnection, type PublisherSettings } from './connection.js';
+import { createRandomWalk, SENSOR_RANGES, type RandomWalk } from './random-walk.js';
 
-export interface SensorOptions {
+export interface SensorOptions extends PublisherSettings {
   sensorId: string;
   kind: SensorKind;
-  url: string;
-  username?: string | undefined;
-  password?: string | undefined;
-  intervalMs: number;
-  reconnectPeriodMs: number;
-  rng: Rng;
-  counters: SimulatorCounters;
-  logger: Logger;
-  onChange: () => void;
 }
 
 /** `Sensor01`, `Sensor02`... with at least two digits, more when there are 100 or more sensors. */
