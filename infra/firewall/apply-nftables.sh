@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Loads the gateway's host firewall (gateway.nft, table inet gateway_firewall) into nftables,
+# replacing an earlier copy of that table in one atomic transaction and leaving every other table
+# (Docker's iptables-nft rules included) alone.
+#
+# Usage: apply-nftables.sh [--dry-run | --remove | --help]
+#   (no option)  render gateway.nft with the ports below and load it (needs root)
+#   --dry-run    print the rendered ruleset and, when nft is installed, check it with `nft -c -f`;
+#                changes nothing
+#   --remove     delete table inet gateway_firewall (nothing else); fine when it is not loaded
+# Environment (defaults in brackets):
+#   SSH_PORT [22]  MQTT_PORT [18831]  WS_PORT [8020]  BROKER_PORTS ["1883 8001"] (spaces or commas)
+#   NFT [nft]      the nft binary to use
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ruleset_file="$here/gateway.nft"
+table_family="inet"
+table_name="gateway_firewall"
+nft_bin="${NFT:-nft}"
+
+ssh_port="${SSH_PORT:-22}"
+mqtt_port="${MQTT_PORT:-18831}"
+ws_port="${WS_PORT:-8020}"
+broker_ports="${BROKER_PORTS:-1883 8001}"
+
+die() {
+  echo "apply-nftables: $*" >&2
+  exit 1
+}
+
+usage() {
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
+}
+
+# check_port NAME VALUE: a TCP port number, 1..65535, without leading zeros.
+check_port() {
+  if ! [[ "$2" =~ ^[1-9][0-9]{0,4}$ ]] || [ "$2" -gt 65535 ]; then
+    die "$1 must be a TCP port number (1-65535), got '$2'"
+  fi
+}
+
+mode="apply"
+case "${1:-}" in
+  "") ;;
+  --dry-run) mode="dry-run" ;;
+  --remove) mode="remove" ;;
+  -h | --help) usage; exit 0 ;;
+  *) usage >&2; die "unknown option '$1'" ;;
+esac
+[ $# -le 1 ] || die "takes at most one option, got: $*"
+
+check_port SSH_PORT "$ssh_port"
+check_port MQTT_PORT "$mqtt_port"
+check_port WS_PORT "$ws_port"
+read -r -a broker_list <<<"${broker_ports//,/ }"
+[ ${#broker_list[@]} -gt 0 ] || die "BROKER_PORTS must name at least one port"
+for port in "${broker_list[@]}"; do
+  check_port BROKER_PORTS "$port"
+done
+for port in "${broker_list[@]}"; do
+  for open in "$ssh_port" "$mqtt_port" "$ws_port"; do
+    [ "$port" != "$open" ] || die "port $port is both allowed and in BROKER_PORTS"
+  done
+done
+broker_set="{ $(printf '%s, ' "${broker_list[@]}" | sed 's/, $//') }"
+
+# render: gateway.nft with its `define` lines set from the environment. Fails when the file no
+# longer has one of them, so a renamed variable cannot silently keep its default.
+render() {
+  [ -r "$ruleset_file" ] || die "cannot read $ruleset_file"
+  awk -v ssh="$ssh_port" -v mqtt="$mqtt_port" -v ws="$ws_port" -v broker="$broker_set" '
+    /^define SSH_PORT = /     { print "define SSH_PORT = " ssh; seen["SSH_PORT"] = 1; next }
+    /^define MQTT_PORT = /    { print "define MQTT_PORT = " mqtt; seen["MQTT_PORT"] = 1; next }
+    /^define WS_PORT = /      { print "define WS_PORT = " ws; seen["WS_PORT"] = 1; next }
+    /^define BROKER_PORTS = / { print "define BROKER_PORTS = " broker; seen["BROKER_PORTS"] = 1; next }
+    { print }
+    END {
+      n = split("SSH_PORT MQTT_PORT WS_PORT BROKER_PORTS", names, " ")
+      for (i = 1; i <= n; i++) if (!(names[i] in seen)) { print "missing define " names[i] > "/dev/stderr"; exit 1 }
+    }' "$ruleset_file" || die "$ruleset_file lacks a define line the script sets"
+}
+
+have_nft() { command -v "$nft_bin" >/dev/null 2>&1; }
+
+need_nft() {
+  have_nft || die "'$nft_bin' not found: install the nftables package (infra/firewall/ensure-tools.sh does)"
+  [ "$(id -u)" -eq 0 ] || die "loading firewall rules needs root (try: sudo $0 ${1:-})"
+}
+
+tmp="$(mktemp)"
+trap 'rm -f "$tmp"' EXIT
+
+case "$mode" in
+  dry-run)
+    render >"$tmp"
+    cat "$tmp"
+    if ! have_nft; then
+      echo "# apply-nftables: dry run, '$nft_bin' not installed: ruleset not checked" >&2
+    elif [ "$(id -u)" -ne 0 ]; then
+      echo "# apply-nftables: dry run, not root: ruleset not checked (nft -c needs root)" >&2
+    else
+      "$nft_bin" -c -f "$tmp" || die "the rendered ruleset does not pass 'nft -c -f'"
+      echo "# apply-nftables: dry run, ruleset checked with nft -c; nothing changed" >&2
+    fi
+    ;;
+  apply)
+    need_nft
+    render >"$tmp"
+    "$nft_bin" -f "$tmp" || die "nft rejected the ruleset; nothing changed (the transaction is atomic)"
+    echo "apply-nftables: loaded table $table_family $table_name (SSH $ssh_port, MQTT $mqtt_port, WebSocket $ws_port open; ${broker_list[*]} closed)" >&2
+    ;;
+  remove)
+    need_nft --remove
+    # Same idiom as in gateway.nft: create-if-missing then delete, in one transaction.
+    printf 'table %s %s\ndelete table %s %s\n' "$table_family" "$table_name" "$table_family" "$table_name" >"$tmp"
+    "$nft_bin" -f "$tmp" || die "could not delete table $table_family $table_name"
+    echo "apply-nftables: removed table $table_family $table_name (other tables untouched)" >&2
+    ;;
+esac

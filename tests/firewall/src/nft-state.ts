@@ -1,0 +1,46 @@
+// Reads nftables state from `nft -j` (JSON) output: which tables exist, the rules of a table and
+// the packet counter of a rule found by its comment.
+
+interface NftTable {
+  readonly family: string;
+  readonly name: string;
+}
+
+interface NftRule {
+  readonly family: string;
+  readonly table: string;
+  readonly chain: string;
+  readonly comment?: string;
+  readonly expr: readonly Record<string, unknown>[];
+}
+
+interface NftJson {
+  readonly nftables: readonly { table?: NftTable; rule?: NftRule }[];
+}
+
+function parse(json: string): NftJson {
+  const value = JSON.parse(json) as Partial<NftJson>;
+  if (!Array.isArray(value.nftables)) throw new Error(`not nft -j output: ${json.slice(0, 200)}`);
+  return value as NftJson;
+}
+
+/** Tables from `nft -j list tables`, as "family name" strings. */
+export function tableNames(json: string): string[] {
+  return parse(json).nftables.flatMap((item) => (item.table ? [`${item.table.family} ${item.table.name}`] : []));
+}
+
+/** Rules from `nft -j list table ...`. */
+export function rules(json: string): NftRule[] {
+  return parse(json).nftables.flatMap((item) => (item.rule ? [item.rule] : []));
+}
+
+/** Packets counted by the rule whose comment starts with `commentPrefix`. */
+export function counterPackets(json: string, commentPrefix: string): number {
+  const rule = rules(json).find((candidate) => candidate.comment?.startsWith(commentPrefix));
+  if (!rule) throw new Error(`no rule with a comment starting "${commentPrefix}"`);
+  for (const expression of rule.expr) {
+    const counter = expression.counter as { packets?: number } | undefined;
+    if (counter?.packets !== undefined) return counter.packets;
+  }
+  throw new Error(`rule "${rule.comment ?? ''}" has no counter`);
+}
