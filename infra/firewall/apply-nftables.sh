@@ -19,27 +19,18 @@ table_family="inet"
 table_name="gateway_firewall"
 nft_bin="${NFT:-nft}"
 
-ssh_port="${SSH_PORT:-22}"
-mqtt_port="${MQTT_PORT:-18831}"
-ws_port="${WS_PORT:-8020}"
-broker_ports="${BROKER_PORTS:-1883 8001}"
-
 die() {
   echo "apply-nftables: $*" >&2
   exit 1
 }
+# shellcheck source-path=SCRIPTDIR source=ports.sh
+. "$here/ports.sh"
 
 usage() {
   sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
 }
 
 # check_port NAME VALUE: a TCP port number, 1..65535, without leading zeros.
-check_port() {
-  if ! [[ "$2" =~ ^[1-9][0-9]{0,4}$ ]] || [ "$2" -gt 65535 ]; then
-    die "$1 must be a TCP port number (1-65535), got '$2'"
-  fi
-}
-
 mode="apply"
 case "${1:-}" in
   "") ;;
@@ -50,19 +41,7 @@ case "${1:-}" in
 esac
 [ $# -le 1 ] || die "takes at most one option, got: $*"
 
-check_port SSH_PORT "$ssh_port"
-check_port MQTT_PORT "$mqtt_port"
-check_port WS_PORT "$ws_port"
-read -r -a broker_list <<<"${broker_ports//,/ }"
-[ ${#broker_list[@]} -gt 0 ] || die "BROKER_PORTS must name at least one port"
-for port in "${broker_list[@]}"; do
-  check_port BROKER_PORTS "$port"
-done
-for port in "${broker_list[@]}"; do
-  for open in "$ssh_port" "$mqtt_port" "$ws_port"; do
-    [ "$port" != "$open" ] || die "port $port is both allowed and in BROKER_PORTS"
-  done
-done
+validate_ports
 broker_set="{ $(printf '%s, ' "${broker_list[@]}" | sed 's/, $//') }"
 
 # render: gateway.nft with its `define` lines set from the environment. Fails when the file no

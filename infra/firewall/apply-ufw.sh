@@ -15,24 +15,16 @@ set -euo pipefail
 
 ufw_bin="${UFW:-ufw}"
 ufw_defaults="${UFW_DEFAULTS:-/etc/default/ufw}"
-ssh_port="${SSH_PORT:-22}"
-mqtt_port="${MQTT_PORT:-18831}"
-ws_port="${WS_PORT:-8020}"
-broker_ports="${BROKER_PORTS:-1883 8001}"
 
 die() {
   echo "apply-ufw: $*" >&2
   exit 1
 }
+# shellcheck source-path=SCRIPTDIR source=ports.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/ports.sh"
 
 usage() {
   sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
-}
-
-check_port() {
-  if ! [[ "$2" =~ ^[1-9][0-9]{0,4}$ ]] || [ "$2" -gt 65535 ]; then
-    die "$1 must be a TCP port number (1-65535), got '$2'"
-  fi
 }
 
 dry_run=false
@@ -44,17 +36,7 @@ case "${1:-}" in
 esac
 [ $# -le 1 ] || die "takes at most one option, got: $*"
 
-check_port SSH_PORT "$ssh_port"
-check_port MQTT_PORT "$mqtt_port"
-check_port WS_PORT "$ws_port"
-read -r -a broker_list <<<"${broker_ports//,/ }"
-[ ${#broker_list[@]} -gt 0 ] || die "BROKER_PORTS must name at least one port"
-for port in "${broker_list[@]}"; do
-  check_port BROKER_PORTS "$port"
-  for open in "$ssh_port" "$mqtt_port" "$ws_port"; do
-    [ "$port" != "$open" ] || die "port $port is both allowed and in BROKER_PORTS"
-  done
-done
+validate_ports
 
 if ! $dry_run; then
   command -v "$ufw_bin" >/dev/null 2>&1 || die "'$ufw_bin' not found: install it with apt-get install -y ufw"

@@ -15,17 +15,4 @@ missing=()
 has nft || missing+=(nftables)
 has ip || missing+=(iproute2)
 if $with_ufw; then has ufw || missing+=(ufw); fi
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-if [ "$(id -u)" -eq 0 ]; then
-  as_root=()
-elif sudo -n true >/dev/null 2>&1; then
-  as_root=(sudo -n)
-else
-  echo "The firewall scripts and tests need Debian packages: ${missing[*]}" >&2
-  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
-  exit 1
-fi
-echo "Installing the firewall tools: ${missing[*]}" >&2
-"${as_root[@]}" apt-get update -qq >&2
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+exec bash "$(dirname "$0")/../ci/apt-install-missing.sh" "The firewall scripts and tests" "${missing[@]}"
