@@ -1,46 +1,4 @@
-// Runs a command with a hard time limit and hands back its exit code and output, so a test can
-// assert on failures as well as successes; `mustRun` throws with the command and its stderr.
-import { execFile } from 'node:child_process';
+// Where the firewall tests run their commands from: the repository root (infra/firewall/... paths).
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-export interface CommandResult {
-  readonly command: string;
-  /** Exit code; null when the command was killed (for example by the time limit). */
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export interface RunOptions {
-  readonly timeoutMs?: number;
-  /** Extra environment variables, on top of this process's environment. */
-  readonly env?: Readonly<Record<string, string>>;
-  readonly cwd?: string;
-}
-
-export function runCommand(file: string, args: readonly string[], { timeoutMs = 20_000, env = {}, cwd = repoRoot }: RunOptions = {}): Promise<CommandResult> {
-  const command = [file, ...args].join(' ');
-  return new Promise((resolve) => {
-    execFile(
-      file,
-      args,
-      { cwd, env: { ...process.env, ...env }, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        let code: number | null = 0;
-        if (error) code = typeof error.code === 'number' ? error.code : null;
-        const note = error && code === null ? `\n[${command}: ${error.killed ? `killed after ${timeoutMs} ms` : error.message}]` : '';
-        resolve({ command, code, stdout, stderr: stderr + note });
-      },
-    );
-  });
-}
-
-export async function mustRun(file: string, args: readonly string[], options?: RunOptions): Promise<CommandResult> {
-  const result = await runCommand(file, args, options);
-  if (result.code !== 0) {
-    throw new Error(`\`${result.command}\` exited with ${String(result.code)}: ${result.stderr.trim() || result.stdout.trim()}`);
-  }
-  return result;
-}

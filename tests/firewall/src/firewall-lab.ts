@@ -10,7 +10,11 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { waitFor } from '@gateway/service-kit/testing';
-import { mustRun, runCommand, type CommandResult, type RunOptions } from './command.js';
+import { mustRun as mustRunIn, runCommand as runCommandIn, type CommandResult, type RunOptions } from '@gateway/service-kit/testing';
+import { repoRoot } from './command.js';
+
+const runCommand = (file: string, args: readonly string[], options: RunOptions = {}) => runCommandIn(file, args, { cwd: repoRoot, ...options });
+const mustRun = (file: string, args: readonly string[], options: RunOptions = {}) => mustRunIn(file, args, { cwd: repoRoot, ...options });
 import type { FirewallTools } from './prerequisites.js';
 import { LISTENER_PROGRAM, PROBE_PROGRAM, type ProbeResult, type ProbeTarget } from './tcp-programs.js';
 

@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, type CommandResult } from './command.js';
+import type { CommandResult } from '@gateway/service-kit/testing';
+import { repoRoot } from './command.js';
 import { FirewallLab, type StartedFirewallLab } from './firewall-lab.js';
 import { counterPackets, rules, tableNames } from './nft-state.js';
 import { requireFirewallTools } from './prerequisites.js';
