@@ -12,6 +12,8 @@ export interface ServiceProcess {
   readonly lines: string[];
   /** Waits for a log line containing `text`. */
   waitForLine(text: string, timeoutMs?: number): Promise<string>;
+  /** Waits for the pino line whose message starts with `msg` and returns its fields. */
+  waitForLog(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -27,15 +29,41 @@ export function startServiceProcess(name: string, entry: string, args: string[],
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  /** Like waitFor, but a time-out (or the process exiting) says what the service logged. */
+  const waitForOrExplain = async <T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<NonNullable<T>> => {
+    try {
+      return await waitFor(() => {
+        const value = check();
+        if (value === undefined && child.exitCode !== null) throw new Error(`${name} exited with code ${String(child.exitCode)}`);
+        return value;
+      }, { timeoutMs, what });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${name} logged:\n  ${lines.slice(-10).join('\n  ')}`, { cause: error });
+    }
+  };
   return {
     name,
     child,
     lines,
-    waitForLine: (text, timeoutMs = 15_000) =>
-      waitFor(() => lines.find((line) => line.includes(text)), { timeoutMs, what: `${name} to log "${text}" (log so far: ${lines.slice(-5).join(' | ')})` }),
+    waitForLine: (text, timeoutMs = 15_000) => waitForOrExplain(() => lines.find((line) => line.includes(text)), timeoutMs, `${name} to log "${text}"`),
+    waitForLog: (msg, timeoutMs = 15_000) =>
+      waitForOrExplain(
+        () => lines.map(parseLogLine).find((fields) => typeof fields?.['msg'] === 'string' && fields['msg'].startsWith(msg)),
+        timeoutMs,
+        `${name} to log "${msg}"`,
+      ),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };
+}
+
+function parseLogLine(line: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitFor } from '@gateway/service-kit/testing';
+import { waitFor } from '@gateway/service-kit/testing';
 import { KNOWN_IMAGES, imageSelection, imageSelectionTopic, sensorReadings, type SensorReading } from '@gateway/topics';
 import { listeningSockets } from './listening-sockets.js';
 import { repoRoot, startServiceProcess, type ServiceProcess } from './service-process.js';
@@ -15,6 +15,13 @@ interface Ports {
   proxyTcp: number;
   proxyWs: number;
   proxyAdmin: number;
+}
+
+/** The port of a URL a service logged ("mqtt://127.0.0.1:41234"). */
+function portOf(url: unknown): number {
+  const port = typeof url === 'string' ? Number(new URL(url).port) : Number.NaN;
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`expected a URL with a port in the service's ready line, got ${JSON.stringify(url)}`);
+  return port;
 }
 
 async function ready(adminPort: number): Promise<boolean> {
@@ -46,32 +53,39 @@ describe('the whole stack, started as a user starts it', () => {
   const services: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    ports = {
-      brokerTcp: await freePort(),
-      brokerWs: await freePort(),
-      brokerAdmin: await freePort(),
-      proxyTcp: await freePort(),
-      proxyWs: await freePort(),
-      proxyAdmin: await freePort(),
-    };
+    // Every port is 0 (the OS picks a free one) and read back from the service's "ready" log line:
+    // ports picked up front and handed over later could be taken by a parallel test in between.
     dataDir = mkdtempSync(join(tmpdir(), 'stack-broker-'));
     const broker = startServiceProcess('broker', join(repoRoot, 'apps/broker/dist/main.js'), [], {
-      BROKER_TCP_PORT: String(ports.brokerTcp),
-      BROKER_WS_PORT: String(ports.brokerWs),
-      BROKER_ADMIN_PORT: String(ports.brokerAdmin),
+      BROKER_TCP_PORT: '0',
+      BROKER_WS_PORT: '0',
+      BROKER_ADMIN_PORT: '0',
       BROKER_DATA_DIR: dataDir,
     });
     services.push(broker);
-    await waitFor(() => ready(ports.brokerAdmin), { what: 'broker /readyz' });
+    const brokerReady = await broker.waitForLog('broker ready');
+    const brokerTcp = portOf(brokerReady['mqtt']);
+    const brokerWs = portOf(brokerReady['websocket']);
+    const brokerAdmin = portOf(brokerReady['admin']);
+    await waitFor(() => ready(brokerAdmin), { what: 'broker /readyz' });
 
     const proxy = startServiceProcess('proxy', join(repoRoot, 'apps/proxy/dist/main.js'), [], {
-      PROXY_TCP_PORT: String(ports.proxyTcp),
-      PROXY_WS_PORT: String(ports.proxyWs),
-      PROXY_ADMIN_PORT: String(ports.proxyAdmin),
-      PROXY_TCP_UPSTREAMS: `127.0.0.1:${ports.brokerTcp}`,
-      PROXY_WS_UPSTREAMS: `127.0.0.1:${ports.brokerWs}`,
+      PROXY_TCP_PORT: '0',
+      PROXY_WS_PORT: '0',
+      PROXY_ADMIN_PORT: '0',
+      PROXY_TCP_UPSTREAMS: `127.0.0.1:${String(brokerTcp)}`,
+      PROXY_WS_UPSTREAMS: `127.0.0.1:${String(brokerWs)}`,
     });
     services.push(proxy);
+    const proxyReady = await proxy.waitForLog('proxy ready');
+    ports = {
+      brokerTcp,
+      brokerWs,
+      brokerAdmin,
+      proxyTcp: portOf(proxyReady['mqtt']),
+      proxyWs: portOf(proxyReady['websocket']),
+      proxyAdmin: portOf(proxyReady['admin']),
+    };
     await waitFor(() => ready(ports.proxyAdmin), { what: 'proxy /readyz' });
 
     const simulator = startServiceProcess(
