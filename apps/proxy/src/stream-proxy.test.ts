@@ -44,12 +44,13 @@ describe('stream proxy (raw MQTT over TCP)', () => {
     const sub = spawn('stdbuf', ['-oL', 'mosquitto_sub', '-h', '127.0.0.1', '-p', String(proxy.tcpPort), '-t', 'proxy/debian', '-C', '1', '-W', '10', '-d']);
     let subOutput = '';
     sub.stdout.on('data', (chunk: Buffer) => (subOutput += chunk.toString('utf8')));
-    const subExit = once(sub, 'exit');
+    // 'close', not 'exit': 'exit' can come before the last chunk of stdout has been read.
+    const subClosed = once(sub, 'close');
     await waitFor(() => subOutput.includes('SUBACK'), { timeoutMs: 10_000, what: 'mosquitto_sub to subscribe' });
     const pub = spawn('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(proxy.tcpPort), '-t', 'proxy/debian', '-m', 'hello from mosquitto_pub', '-q', '1']);
     const [pubCode] = (await once(pub, 'exit')) as [number];
     expect(pubCode).toBe(0);
-    const [subCode] = (await subExit) as [number];
+    const [subCode] = (await subClosed) as [number];
     expect(subCode).toBe(0);
     expect(subOutput).toContain('hello from mosquitto_pub');
   });

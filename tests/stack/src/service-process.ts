@@ -28,7 +28,8 @@ export function startServiceProcess(name: string, entry: string, args: string[],
   const collect = (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' rather than 'exit': only then has all of the child's output been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   /** Like waitFor, but a time-out (or the process exiting) says what the service logged. */
   const waitForOrExplain = async <T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<NonNullable<T>> => {
     try {
