@@ -1,5 +1,5 @@
 // Adds up the JSON reports vitest wrote in every workspace (test-results/vitest*.json) and prints
-// one closing line, "Tests: N passed, N failed, N skipped"; exits 1 if any test failed or none ran.
+// one closing line, "Tests: N passed, N failed, N skipped"; exits 1 if any test or run failed, or none ran.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -7,6 +7,9 @@ const root = new URL('../..', import.meta.url).pathname;
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// A run can fail with no failed test (a failing hook marks its tests skipped, an import error has
+// no tests): vitest then writes success: false. Such reports are named on their own line.
+const unsuccessful = [];
 for (const group of ['apps', 'packages', 'tests']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
@@ -18,8 +21,10 @@ for (const group of ['apps', 'packages', 'tests']) {
       passed += json.numPassedTests;
       failed += json.numFailedTests;
       skipped += json.numPendingTests + json.numTodoTests;
+      if (json.success === false) unsuccessful.push(join(group, name, 'test-results', file));
     }
   }
 }
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+if (unsuccessful.length > 0) console.log(`Unsuccessful runs (failed hooks, files or suites): ${unsuccessful.join(', ')}`);
+process.exit(failed > 0 || passed === 0 || unsuccessful.length > 0 ? 1 : 0);
