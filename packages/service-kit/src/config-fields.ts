@@ -17,12 +17,16 @@ export const host = (fallback: string) =>
     .regex(/^[A-Za-z0-9.:_-]+$/, 'expected a host name or IP address')
     .default(fallback);
 
-/** true/false, 1/0, yes/no, on/off. */
-export const flag = (fallback: boolean) =>
+const flagValue = () =>
   z
     .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'expected true or false' })])
-    .transform((value) => value === true || value === 'true' || value === '1' || value === 'yes' || value === 'on')
-    .default(fallback);
+    .transform((value) => value === true || value === 'true' || value === '1' || value === 'yes' || value === 'on');
+
+/** true/false, 1/0, yes/no, on/off. */
+export const flag = (fallback: boolean) => flagValue().default(fallback);
+
+/** A flag whose absence means "decide from other settings": undefined when unset. */
+export const optionalFlag = () => flagValue().optional();
 
 const sizeUnits: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
 

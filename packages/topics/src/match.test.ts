@@ -2,7 +2,7 @@
 // examples, then properties checked against an independent regex-based reference matcher.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidTopicFilter, isValidTopicName, matchTopic, matchesAny } from './match.js';
+import { filterCovers, isValidTopicFilter, isValidTopicName, matchTopic, matchesAny } from './match.js';
 
 describe('matchTopic: the examples of MQTT 3.1.1 section 4.7', () => {
   it('multi-level wildcard: sport/tennis/player1/# matches the parent and every descendant', () => {
@@ -173,6 +173,36 @@ describe('matchesAny', () => {
   it('keeps the $ rule for every filter', () => {
     expect(matchesAny(['#', '+/monitor/Clients'], '$SYS/monitor/Clients')).toBe(false);
     expect(matchesAny(['#', '$SYS/#'], '$SYS/monitor/Clients')).toBe(true);
+  });
+});
+
+describe('filterCovers', () => {
+  it('a filter covers the narrower filters inside it', () => {
+    expect(filterCovers('sport/#', 'sport/tennis/+')).toBe(true);
+    expect(filterCovers('sport/#', 'sport/#')).toBe(true);
+    expect(filterCovers('sport/#', 'sport')).toBe(true);
+    expect(filterCovers('sport/+/player1', 'sport/tennis/player1')).toBe(true);
+    expect(filterCovers('sport/+/+', 'sport/+/player1')).toBe(true);
+    expect(filterCovers('#', '+/tennis/#')).toBe(true);
+    expect(filterCovers('+/#', '#')).toBe(true);
+    expect(filterCovers('#', '+/#')).toBe(true);
+  });
+
+  it('a filter does not cover a wider or a different one', () => {
+    expect(filterCovers('sport/tennis/+', 'sport/#')).toBe(false);
+    expect(filterCovers('sport/+', 'sport/#')).toBe(false);
+    expect(filterCovers('sport/tennis', 'sport/+')).toBe(false);
+    expect(filterCovers('sport/+/player1', 'sport/+/+')).toBe(false);
+    expect(filterCovers('sport/tennis/#', 'sport')).toBe(false);
+    expect(filterCovers('a/+/#', 'a/#')).toBe(false); // a/# matches a, a/+/# does not
+    expect(filterCovers('test/nosubscribe', '#')).toBe(false);
+  });
+
+  it('keeps the $ rule: a leading wildcard covers no $ topic', () => {
+    expect(filterCovers('#', '$SYS/#')).toBe(false);
+    expect(filterCovers('+/monitor/#', '$SYS/monitor/+')).toBe(false);
+    expect(filterCovers('$SYS/#', '$SYS/monitor/+')).toBe(true);
+    expect(filterCovers('$SYS/#', '#')).toBe(false);
   });
 });
 
@@ -411,6 +441,41 @@ describe('validity properties', () => {
         expect(isValidTopicName(filter)).toBe(false);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('filterCovers properties', () => {
+  it('on a topic name it is matchTopic', () => {
+    fc.assert(
+      fc.property(filterAndTopic, ({ filter, topic }) => {
+        expect(filterCovers(filter, topic)).toBe(matchTopic(filter, topic));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('agrees with brute force: covers exactly when every topic of a bounded universe matched by one is matched by the other', () => {
+    // Filters use the levels a, $s, '' and wildcards, at most three levels; the topics use those
+    // levels and c (a level no filter names), one level deeper, which is enough for a witness.
+    const filterLevel = fc.constantFrom('a', '$s', '', '+');
+    const smallFilter = fc
+      .tuple(fc.array(filterLevel, { maxLength: 3 }), fc.boolean())
+      .map(([levels, multi]) => (multi ? [...levels, '#'] : levels).join('/'))
+      .filter((filter) => filter.length > 0 && filter.split('/').length <= 3);
+    const universe: string[] = [];
+    const extend = (prefix: readonly string[]): void => {
+      if (prefix.length > 0) universe.push(prefix.join('/'));
+      if (prefix.length === 4) return;
+      for (const next of ['a', '$s', '', 'c']) extend([...prefix, next]);
+    };
+    extend([]);
+    fc.assert(
+      fc.property(smallFilter, smallFilter, (general, specific) => {
+        const bruteForce = universe.every((topic) => !matchTopic(specific, topic) || matchTopic(general, topic));
+        expect(filterCovers(general, specific), `${general} covers ${specific}`).toBe(bruteForce);
+      }),
+      { numRuns: 1500 },
     );
   });
 });

@@ -60,3 +60,24 @@ export function matchTopic(filter: string, topic: string): boolean {
 export function matchesAny(filters: readonly string[], topic: string): boolean {
   return filters.some((filter) => matchTopic(filter, topic));
 }
+
+/**
+ * Whether filter `general` covers filter `specific`: every topic name `specific` matches, `general`
+ * matches too. For ACLs that allow a wildcard subscription only inside what a rule allows; a topic
+ * name is a filter that matches only itself, so `filterCovers(filter, topic)` equals `matchTopic(filter, topic)`.
+ */
+export function filterCovers(general: string, specific: string): boolean {
+  // Every topic has at least one level, so a leading `+/#` matches exactly what `#` matches.
+  const generalLevels = (general === '+/#' ? '#' : general).split('/');
+  const specificLevels = specific.split('/');
+  const specificFirst = specificLevels[0] ?? '';
+  if (specificFirst.startsWith('$') && (generalLevels[0] === '+' || generalLevels[0] === '#')) return false;
+  for (let index = 0; index < generalLevels.length; index += 1) {
+    const level = generalLevels[index];
+    if (level === '#') return true;
+    const specificLevel = specificLevels[index];
+    if (specificLevel === undefined || specificLevel === '#') return false;
+    if (level !== '+' && level !== specificLevel) return false;
+  }
+  return generalLevels.length === specificLevels.length;
+}
