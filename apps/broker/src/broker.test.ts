@@ -122,3 +122,25 @@ describe('admin server', () => {
     await waitFor(async () => (await connected()) === 0, { what: 'the client count to drop to 0' });
   });
 });
+
+describe('clients that leave during their CONNECT', () => {
+  it('are not left registered (aedes 1.2 would count them as connected forever)', async () => {
+    await using broker = await startTestBroker();
+    const connectPacket = Buffer.from([0x10, 0x0e, 0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x02, 0, 60, 0, 2, 0x69, 0x64]);
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const socket = connectTcp(broker.tcpPort, '127.0.0.1');
+        socket.on('error', () => undefined);
+        await once(socket, 'connect');
+        socket.end(connectPacket);
+        socket.destroy();
+      }),
+    );
+    await using stays = await connectClient(broker.tcpUrl);
+    const connectedCount = async () =>
+      metricValue(await (await fetch(`${broker.adminUrl}/metrics`)).text(), 'gateway_broker_clients_connected', 'listener="tcp"');
+    await waitFor(async () => (await connectedCount()) === 1, { what: 'only the one live client counted' });
+    expect(broker.aedes.connectedClients).toBe(1);
+    expect(stays.connected).toBe(true);
+  });
+});

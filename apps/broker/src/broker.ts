@@ -3,15 +3,22 @@
 import type { EventEmitter } from 'node:events';
 import type { Client } from 'aedes';
 import { createLogger, startAdminServer, type AdminServer, type Logger } from '@gateway/service-kit';
+import { aedesLimitOptions, limitOfAedesError } from './aedes-limits.js';
 import type { BrokerConfig } from './config.js';
+import { installConnectAdmission, type ConnectAdmission } from './connect-admission.js';
+import { ConnectRateLimiter } from './connect-rate-limiter.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { Connections } from './connections.js';
+import { openClientAccess } from './client-access.js';
 import { installClientRules } from './client-rules.js';
 import { GatewayAedes } from './gateway-aedes.js';
+import { LimitReporter } from './limit-reporter.js';
 import { startTcpListener, type StartedListener } from './listeners/tcp.js';
 import { startWebSocketListener } from './listeners/websocket.js';
 import { createBrokerMetrics } from './metrics.js';
 import { openPersistence, type BrokerPersistence } from './persistence.js';
 import { createTopicPolicy } from './topic-policy.js';
+import { TrustedProxies } from './trusted-proxies.js';
 
 export interface StartBrokerOptions {
   logger?: Logger;
@@ -35,6 +42,11 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.error({ err: error }, 'error while undoing start-up'));
   };
   try {
+    const access = await openClientAccess(config, logger);
+    cleanups.push(() => Promise.resolve(access.close()));
+    const trustedProxies = await TrustedProxies.create(config.trustedProxies, logger);
+    cleanups.push(() => Promise.resolve(trustedProxies.close()));
+
     const persistence = await openPersistence(config.persistence, config.dataDir);
     cleanups.push(() => persistence.close());
     logger.info({ persistence: config.persistence, dataDir: config.persistence === 'level' ? config.dataDir : undefined }, 'persistence open');
@@ -43,30 +55,55 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
       persistence: persistence.aedesPersistence,
       concurrency: config.concurrency,
       heartbeatInterval: config.heartbeatIntervalMs,
+      ...aedesLimitOptions(config),
     });
     await aedes.listen();
     cleanups.push(() => new Promise<void>((resolve) => aedes.close(() => resolve())));
 
     const retained = new Set(await persistence.retainedTopics());
     const connected = new Set<Client>();
+    const limits = new LimitReporter(logger, (limit, listener) => metrics.limitTriggered(limit, listener));
     const connections = new Connections({
       aedes,
       maxPacketSize: config.maxPacketSize,
+      maxInflight: config.maxInflight,
+      slots: new ConnectionSlots(config),
+      limits,
       logger,
-      onOversizedPacket: (listener) => metrics.oversizedPacket(listener),
     });
     const metrics = createBrokerMetrics({ connections, connectedClients: () => connected, retainedCount: () => retained.size });
-    installClientRules(aedes, { policy: createTopicPolicy({ deny: config.topicDeny, allow: config.topicAllow }), connections, metrics, logger });
-    observeClients(aedes, { connections, connected, retained, metrics, logger });
+    const policy = createTopicPolicy({ deny: config.topicDeny, allow: config.topicAllow });
+    installClientRules(aedes, { policy, authentication: access.authentication, acl: access.acl, connections, metrics, logger });
+    // Installed after the client rules: it wraps their authenticate and runs first.
+    const rateLimiter = new ConnectRateLimiter({ limit: config.connectRateLimit, windowMs: config.connectRateWindowMs });
+    const admission = installConnectAdmission(aedes, { connections, rateLimiter, limits });
+    observeClients(aedes, { connections, connected, retained, metrics, limits, admission, logger });
     cleanups.push(() => {
       connections.destroyAll();
       return Promise.resolve();
     });
 
-    const tcp = await startTcpListener({ host: config.host, port: config.tcpPort, connections });
+    const tcp = await startTcpListener({
+      host: config.host,
+      port: config.tcpPort,
+      connections,
+      proxyProtocol: config.proxyProtocol,
+      trustedProxies,
+      headerTimeoutMs: config.connectTimeoutMs,
+      logger,
+    });
     cleanups.push(() => tcp.close());
     logger.info({ listener: 'tcp', host: config.host, port: tcp.port }, 'MQTT listener up');
-    const ws = await startWebSocketListener({ host: config.host, port: config.wsPort, maxPacketSize: config.maxPacketSize, connections, logger });
+    const ws = await startWebSocketListener({
+      host: config.host,
+      port: config.wsPort,
+      maxPacketSize: config.maxPacketSize,
+      upgradeTimeoutMs: config.connectTimeoutMs,
+      connections,
+      limits,
+      trustedProxies,
+      logger,
+    });
     cleanups.push(() => ws.close());
     logger.info({ listener: 'websocket', host: config.host, port: ws.port }, 'MQTT listener up');
 
@@ -89,11 +126,34 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
   }
 }
 
-function observeClients(
-  aedes: GatewayAedes,
-  { connections, connected, retained, metrics, logger }: { connections: Connections; connected: Set<Client>; retained: Set<string>; metrics: ReturnType<typeof createBrokerMetrics>; logger: Logger },
-): void {
+interface ObservedParts {
+  connections: Connections;
+  connected: Set<Client>;
+  retained: Set<string>;
+  metrics: ReturnType<typeof createBrokerMetrics>;
+  limits: LimitReporter;
+  admission: ConnectAdmission;
+  logger: Logger;
+}
+
+function observeClients(aedes: GatewayAedes, { connections, connected, retained, metrics, limits, admission, logger }: ObservedParts): void {
+  /** Reports an error that is a limit aedes enforced (or the CONNACK 3 already reported); false for others. */
+  const isLimit = (client: Client, error: Error): boolean => {
+    if (admission.wasRefused(client)) return true;
+    const limit = limitOfAedesError(client, error);
+    const info = connections.describe(client);
+    if (!limit || !info) return false;
+    limits.report({ limit, ...connections.logFields(client), listener: info.listener, remoteAddress: info.remoteAddress, details: { err: error.message } }, 'closing the connection');
+    return true;
+  };
   aedes.on('client', (client) => {
+    if (client.closed) {
+      // The connection closed while its CONNECT was being processed: aedes 1.2 registers the client all
+      // the same and never unregisters it (a client leak, and a wrong connected count). Undo that here.
+      logger.debug(connections.logFields(client), 'client closed before its CONNECT completed');
+      aedes.unregister(client);
+      return;
+    }
     connected.add(client);
     logger.info({ ...connections.logFields(client), clean: client.clean }, 'client connected');
   });
@@ -101,8 +161,12 @@ function observeClients(
     connected.delete(client);
     logger.info(connections.logFields(client), 'client disconnected');
   });
-  aedes.on('clientError', (client, error) => logger.warn({ ...connections.logFields(client), err: error.message }, 'client error'));
-  aedes.on('connectionError', (client, error) => logger.warn({ ...connections.describe(client), err: error.message }, 'connection error'));
+  aedes.on('clientError', (client, error) => {
+    if (!isLimit(client, error)) logger.warn({ ...connections.logFields(client), err: error.message }, 'client error');
+  });
+  aedes.on('connectionError', (client, error) => {
+    if (!isLimit(client, error)) logger.warn({ ...connections.describe(client), err: error.message }, 'connection error');
+  });
   aedes.on('keepaliveTimeout', (client) => logger.info(connections.logFields(client), 'client keepalive timed out'));
   aedes.on('subscribe', (subscriptions, client) =>
     logger.debug({ ...connections.logFields(client), topics: subscriptions.map((subscription) => subscription.topic) }, 'client subscribed'),

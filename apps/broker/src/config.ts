@@ -17,6 +17,18 @@ const topicFilterList = () =>
     }),
   );
 
+/** An IP address or CIDR block (10.0.0.0/8, fd00::/8) or a host name resolved at start and every 30 s. */
+const trustedProxyList = () =>
+  fields.list(['127.0.0.1', '::1']).pipe(
+    z.array(z.string()).superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        if (!/^[A-Za-z0-9.:_-]+(\/\d{1,3})?$/.test(entry)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(entry)} is not an address, CIDR block or host name` });
+      }
+    }),
+  );
+
+const optionalPath = () => z.string().min(1, 'expected a file path').optional();
+
 const shape = {
   BROKER_HOST: fields.host('127.0.0.1'),
   BROKER_TCP_PORT: fields.port(1883),
@@ -31,6 +43,18 @@ const shape = {
   BROKER_CONCURRENCY: fields.positiveInt(100),
   BROKER_HEARTBEAT_INTERVAL: fields.duration(60_000).pipe(z.number().min(1000, 'expected at least 1s')),
   BROKER_SHUTDOWN_TIMEOUT: fields.duration(5000),
+  BROKER_MAX_CONNECTIONS: fields.positiveInt(10_000),
+  BROKER_MAX_CONNECTIONS_PER_ADDRESS: fields.positiveInt(1000),
+  BROKER_CONNECT_TIMEOUT: fields.duration(5000).pipe(z.number().min(100, 'expected at least 100ms')),
+  BROKER_CONNECT_RATE_LIMIT: fields.positiveInt(50),
+  BROKER_CONNECT_RATE_WINDOW: fields.duration(1000).pipe(z.number().min(1, 'expected more than 0ms')),
+  BROKER_CONNECT_QUEUE_LIMIT: fields.positiveInt(42),
+  BROKER_MAX_INFLIGHT: fields.positiveInt(1000),
+  BROKER_ALLOW_ANONYMOUS: fields.optionalFlag(),
+  BROKER_PASSWORD_FILE: optionalPath(),
+  BROKER_ACL_FILE: optionalPath(),
+  BROKER_PROXY_PROTOCOL: fields.flag(false),
+  BROKER_TRUSTED_PROXIES: trustedProxyList(),
   LOG_LEVEL: fields.logLevel(),
 };
 
@@ -58,6 +82,32 @@ export interface BrokerConfig {
   heartbeatIntervalMs: number;
   /** How long a graceful close waits for wills and in-flight publishes to reach persistence. */
   shutdownTimeoutMs: number;
+  /** Open connections allowed at once, both listeners together; more get CONNACK 3. */
+  maxConnections: number;
+  /** Open connections allowed from one source address; more get CONNACK 3. */
+  maxConnectionsPerAddress: number;
+  /** How long a connection may take to send its CONNECT (and, on WebSocket, to upgrade) before it is closed. */
+  connectTimeoutMs: number;
+  /** CONNECTs allowed from one source address per `connectRateWindowMs` (a token bucket); more get CONNACK 3. */
+  connectRateLimit: number;
+  connectRateWindowMs: number;
+  /** Packets a client may send behind its CONNECT before the CONNECT is processed (aedes queueLimit). */
+  connectQueueLimit: number;
+  /** QoS 1/2 messages awaiting acknowledgement per client, each direction, before it is disconnected. */
+  maxInflight: number;
+  /**
+   * Whether a client may connect without a user name. Unset, it is allowed only on a loopback-only broker
+   * without a password file (Mosquitto 2's local-only mode); anywhere else anonymous clients get CONNACK 5.
+   */
+  allowAnonymous: boolean;
+  /** Users and their scrypt hashes, written by `gateway-passwd`; reloaded when the file changes. */
+  passwordFile: string | undefined;
+  /** Mosquitto acl_file rules for publish, subscribe and delivery; reloaded when the file changes. Unset: all allowed. */
+  aclFile: string | undefined;
+  /** TCP connections from a trusted proxy start with a PROXY protocol v2 header giving the client's address. */
+  proxyProtocol: boolean;
+  /** Peers whose PROXY header, X-Forwarded-For and X-Client-Cert-CN are believed: addresses, CIDR blocks, host names. */
+  trustedProxies: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -78,6 +128,23 @@ export function loadBrokerConfig(env: Record<string, string | undefined> = proce
     concurrency: raw.BROKER_CONCURRENCY,
     heartbeatIntervalMs: raw.BROKER_HEARTBEAT_INTERVAL,
     shutdownTimeoutMs: raw.BROKER_SHUTDOWN_TIMEOUT,
+    maxConnections: raw.BROKER_MAX_CONNECTIONS,
+    maxConnectionsPerAddress: raw.BROKER_MAX_CONNECTIONS_PER_ADDRESS,
+    connectTimeoutMs: raw.BROKER_CONNECT_TIMEOUT,
+    connectRateLimit: raw.BROKER_CONNECT_RATE_LIMIT,
+    connectRateWindowMs: raw.BROKER_CONNECT_RATE_WINDOW,
+    connectQueueLimit: raw.BROKER_CONNECT_QUEUE_LIMIT,
+    maxInflight: raw.BROKER_MAX_INFLIGHT,
+    allowAnonymous: raw.BROKER_ALLOW_ANONYMOUS ?? (isLoopbackHost(raw.BROKER_HOST) && raw.BROKER_PASSWORD_FILE === undefined),
+    passwordFile: raw.BROKER_PASSWORD_FILE,
+    aclFile: raw.BROKER_ACL_FILE,
+    proxyProtocol: raw.BROKER_PROXY_PROTOCOL,
+    trustedProxies: raw.BROKER_TRUSTED_PROXIES,
     logLevel: raw.LOG_LEVEL,
   };
+}
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

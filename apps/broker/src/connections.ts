@@ -1,20 +1,35 @@
 // Hands each accepted network connection to aedes and keeps what the gateway needs about it: which
-// listener and remote address it came from, its byte counts, and a packet-size guard on its stream.
+// listener and (source) address it came from, its byte counts, a connection slot (or the refusal to give
+// it one, answered at CONNECT), a packet-size guard on its stream and its outbound in-flight window.
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Client } from 'aedes';
 import type { Logger } from '@gateway/service-kit';
+import type { ConnectionSlots, SlotVerdict } from './connection-slots.js';
 import type { GatewayAedes } from './gateway-aedes.js';
+import { OutboundInflight } from './inflight-window.js';
+import type { LimitReporter } from './limit-reporter.js';
 import { PacketSizeGuard } from './packet-size-guard.js';
+import { formatPeer, type Peer } from './peer.js';
 
 export const listenerNames = ['tcp', 'websocket'] as const;
 export type ListenerName = (typeof listenerNames)[number];
 
 export interface ConnectionInfo {
   listener: ListenerName;
+  /** The client, `address:port` (the address alone when a proxy forwarded no port). */
   remoteAddress: string;
+  /** The client's IP address, which the per-address limits count this connection against. */
+  sourceAddress: string;
+  /** The proxy that relayed the connection, `address:port`, when one did. */
+  via?: string;
+  /** The CN of the client certificate the proxy verified, when there was one. */
+  certificateCn?: string;
 }
+
+/** Why a connection got no slot; it is refused with CONNACK 3 when its CONNECT arrives. */
+export type SlotRefusal = Extract<SlotVerdict, { ok: false }>;
 
 interface TrackedSocket {
   listener: ListenerName;
@@ -29,49 +44,47 @@ const zeroTotals = (): ByteTotals => ({ tcp: 0, websocket: 0 });
 export interface ConnectionsOptions {
   aedes: GatewayAedes;
   maxPacketSize: number;
+  /** Most QoS 1/2 messages written to a client and not yet acknowledged before it is disconnected. */
+  maxInflight: number;
+  slots: ConnectionSlots;
+  limits: LimitReporter;
   logger: Logger;
-  onOversizedPacket?: (listener: ListenerName) => void;
 }
 
 export class Connections {
   readonly #info = new WeakMap<object, ConnectionInfo>();
+  readonly #refusals = new WeakMap<object, SlotRefusal>();
   readonly #sockets = new Set<TrackedSocket>();
   readonly #unreportedRead = zeroTotals();
   readonly #unreportedWritten = zeroTotals();
 
   constructor(private readonly options: ConnectionsOptions) {}
 
-  /** Starts serving MQTT on `stream` (the socket itself for TCP, a WebSocket stream otherwise). */
-  accept(listener: ListenerName, stream: Duplex, socket: Socket, request?: IncomingMessage): void {
-    const info: ConnectionInfo = { listener, remoteAddress: formatAddress(socket) };
+  /**
+   * Starts serving MQTT on `stream` (the socket itself for TCP, a WebSocket stream otherwise) for `peer`,
+   * the client as the listener established it (see peer.ts).
+   */
+  accept(listener: ListenerName, stream: Duplex, socket: Socket, peer: Peer, request?: IncomingMessage): void {
+    const sourceAddress = peer.address;
+    const info: ConnectionInfo = { listener, remoteAddress: formatPeer(peer.address, peer.port), sourceAddress };
+    if (peer.via !== undefined) info.via = peer.via;
+    if (peer.certificateCn !== undefined) info.certificateCn = peer.certificateCn;
     this.#info.set(stream, info);
     const tracked: TrackedSocket = { listener, socket, readSeen: 0, writtenSeen: 0 };
     this.#sockets.add(tracked);
+    const slot = this.options.slots.acquire(sourceAddress);
+    if (!slot.ok) this.#refusals.set(stream, slot);
     socket.once('close', () => {
       this.#fold(tracked);
       this.#sockets.delete(tracked);
+      if (slot.ok) slot.release();
     });
-    this.options.logger.debug({ listener, remoteAddress: info.remoteAddress }, 'connection opened');
+    this.options.logger.debug({ ...info, admitted: slot.ok }, 'connection opened');
 
     this.options.aedes.handle(stream, request);
-    // Added after aedes' 'readable' listener, so the stream stays paused; 'data' then fires for each
-    // chunk aedes reads, before aedes parses it.
-    const guard = new PacketSizeGuard(this.options.maxPacketSize);
-    const onData = (chunk: Buffer) => {
-      const verdict = guard.check(chunk);
-      if (verdict.ok) return;
-      stream.off('data', onData);
-      const clientId = (stream as Duplex & { client?: Client }).client?.id ?? undefined;
-      const fields = { listener, remoteAddress: info.remoteAddress, clientId, ...verdict };
-      if (verdict.reason === 'oversized') {
-        this.options.logger.warn(fields, 'packet larger than the maximum packet size: closing the connection');
-        this.options.onOversizedPacket?.(listener);
-      } else {
-        this.options.logger.warn(fields, 'malformed packet length: closing the connection');
-      }
-      stream.destroy();
-    };
-    stream.on('data', onData);
+    const inflight = new OutboundInflight(this.options.maxInflight);
+    this.#guardInbound(stream, info, inflight);
+    this.#watchOutbound(stream, info, inflight);
   }
 
   /** Listener and remote address of an aedes client's connection. */
@@ -79,10 +92,14 @@ export class Connections {
     return this.#info.get(client.conn);
   }
 
+  /** The connection-slot limit a client's connection was over when it was accepted, if any. */
+  refusalOf(client: Client): SlotRefusal | undefined {
+    return this.#refusals.get(client.conn);
+  }
+
   /** Log fields naming a client: its id, listener and remote address. */
   logFields(client: Client): { clientId: string | undefined } & Partial<ConnectionInfo> {
-    const id: unknown = client.id; // null until CONNECT is accepted, whatever the type declarations say
-    return { clientId: typeof id === 'string' ? id : undefined, ...this.describe(client) };
+    return { clientId: clientIdOf(client.conn), ...this.describe(client) };
   }
 
   /** Bytes read from the network since the last call, per listener (counted by node on each socket). */
@@ -102,6 +119,51 @@ export class Connections {
     for (const tracked of this.#sockets) tracked.socket.destroy();
   }
 
+  /** Checks each packet's size as aedes reads it, and counts the acknowledgements the client sends. */
+  #guardInbound(stream: Duplex, info: ConnectionInfo, inflight: OutboundInflight): void {
+    // Added after aedes' 'readable' listener, so the stream stays paused; 'data' then fires for each
+    // chunk aedes reads, before aedes parses it.
+    const guard = new PacketSizeGuard(this.options.maxPacketSize, (firstByte) => inflight.received(firstByte));
+    const onData = (chunk: Buffer) => {
+      const verdict = guard.check(chunk);
+      if (verdict.ok) return;
+      stream.off('data', onData);
+      const clientId = clientIdOf(stream);
+      if (verdict.reason === 'oversized') {
+        const { packetSize, maxPacketSize } = verdict;
+        this.options.limits.report({ limit: 'packet_size', ...info, clientId, details: { packetSize, maxPacketSize } }, 'packet larger than the maximum packet size, closing the connection');
+      } else {
+        this.options.logger.warn({ ...info, clientId, ...verdict }, 'malformed packet length: closing the connection');
+      }
+      stream.destroy();
+    };
+    stream.on('data', onData);
+  }
+
+  /**
+   * Follows the packets aedes writes to the client (mqtt-packet writes each one in several `write` calls)
+   * and closes the connection once too many QoS 1/2 PUBLISHes are unacknowledged: see inflight-window.ts.
+   */
+  #watchOutbound(stream: Duplex, info: ConnectionInfo, inflight: OutboundInflight): void {
+    let closing = false;
+    const reader = new PacketSizeGuard(Number.MAX_SAFE_INTEGER, (firstByte) => {
+      if (closing || !inflight.sent(firstByte)) return;
+      closing = true;
+      this.options.limits.report(
+        { limit: 'inflight_outbound', ...info, clientId: clientIdOf(stream), details: { unacknowledged: inflight.unacknowledged, maxInflight: inflight.max } },
+        'client is not acknowledging QoS 1/2 messages, closing the connection',
+      );
+      // After the packet being written, so the stream is not destroyed half-way through a write.
+      setImmediate(() => stream.destroy());
+    });
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    const observed = (chunk: unknown, ...rest: unknown[]): boolean => {
+      if (!closing) reader.check(typeof chunk === 'string' ? Buffer.from(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8') : (chunk as Uint8Array));
+      return write(chunk, ...rest);
+    };
+    stream.write = observed as Duplex['write'];
+  }
+
   #fold(tracked: TrackedSocket): void {
     const { bytesRead, bytesWritten } = tracked.socket;
     this.#unreportedRead[tracked.listener] += bytesRead - tracked.readSeen;
@@ -117,7 +179,9 @@ function take(totals: ByteTotals): ByteTotals {
   return copy;
 }
 
-function formatAddress(socket: Socket): string {
-  const address = socket.remoteAddress ?? 'unknown';
-  return address.includes(':') ? `[${address}]:${String(socket.remotePort)}` : `${address}:${String(socket.remotePort)}`;
+/** The client id aedes gave the connection's client, once its CONNECT was accepted. */
+function clientIdOf(stream: object): string | undefined {
+  // aedes sets `conn.client`; the id is null until CONNECT is accepted, whatever the type declarations say.
+  const id: unknown = (stream as { client?: Client }).client?.id;
+  return typeof id === 'string' ? id : undefined;
 }

@@ -14,6 +14,11 @@ export class GatewayAedes extends Aedes {
   #inFlight = 0;
   #onSettled: (() => void)[] = [];
 
+  /** Forgets a registered client and emits 'clientDisconnect' (aedes' unregisterClient, missing from its type declarations). */
+  unregister(client: Client): void {
+    (this as unknown as { unregisterClient(client: Client): void }).unregisterClient(client);
+  }
+
   /** Marks a packet (from authorizePublish) to be acknowledged as usual but neither stored nor delivered. */
   dropPublish(packet: PublishPacket): void {
     this.#dropped.add(packet);

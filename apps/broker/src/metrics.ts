@@ -1,15 +1,27 @@
 // The broker's Prometheus metrics (prefix gateway_broker_, label listener="tcp"|"websocket") in their own
-// prom-client registry: connected clients, subscriptions, messages and bytes in/out, retained messages.
+// prom-client registry: connected clients, subscriptions, messages and bytes in/out, retained messages,
+// and connections refused or closed by a limit.
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Client } from 'aedes';
 import { listenerNames, type Connections, type ListenerName } from './connections.js';
+import { limitNames, type LimitName } from './limit-reporter.js';
 
 export interface BrokerMetrics {
   registry: Registry;
   messageReceived(listener: ListenerName): void;
   messageSent(listener: ListenerName): void;
-  oversizedPacket(listener: ListenerName): void;
+  /** A limit refused or closed a connection (packet_size also counts in oversized_packets_total). */
+  limitTriggered(limit: LimitName, listener: ListenerName): void;
+  /** A CONNECT refused by authentication, by reason. */
+  authenticationFailed(reason: AuthenticationFailure): void;
+  /** A publish dropped, a subscription refused or a delivery skipped by the ACL or topic policy. */
+  accessDenied(action: AccessAction): void;
 }
+
+export const authenticationFailures = ['anonymous', 'bad_credentials', 'no_password_file'] as const;
+export type AuthenticationFailure = (typeof authenticationFailures)[number];
+export const accessActions = ['publish', 'subscribe', 'deliver'] as const;
+export type AccessAction = (typeof accessActions)[number];
 
 export interface BrokerMetricsSources {
   connections: Connections;
@@ -92,17 +104,43 @@ export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetric
     labelNames,
     registers: [registry],
   });
+  const limitRejections = new Counter({
+    name: 'gateway_broker_limit_rejections_total',
+    help: 'Connections refused (CONNACK 3) or closed because a limit triggered, by limit',
+    labelNames: ['limit', 'listener'] as const,
+    registers: [registry],
+  });
+  const authFailures = new Counter({
+    name: 'gateway_broker_authentication_failures_total',
+    help: 'CONNECTs refused by authentication (CONNACK 4 or 5), by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const denials = new Counter({
+    name: 'gateway_broker_access_denied_total',
+    help: 'Publishes dropped, subscriptions refused and deliveries skipped by the ACL or topic policy, by action',
+    labelNames: ['action'] as const,
+    registers: [registry],
+  });
+  for (const reason of authenticationFailures) authFailures.inc({ reason }, 0);
+  for (const action of accessActions) denials.inc({ action }, 0);
   for (const listener of listenerNames) {
     messagesReceived.inc({ listener }, 0);
     messagesSent.inc({ listener }, 0);
     oversized.inc({ listener }, 0);
+    for (const limit of limitNames) limitRejections.inc({ limit, listener }, 0);
   }
 
   return {
     registry,
     messageReceived: (listener) => messagesReceived.inc({ listener }),
     messageSent: (listener) => messagesSent.inc({ listener }),
-    oversizedPacket: (listener) => oversized.inc({ listener }),
+    limitTriggered: (limit, listener) => {
+      limitRejections.inc({ limit, listener });
+      if (limit === 'packet_size') oversized.inc({ listener });
+    },
+    authenticationFailed: (reason) => authFailures.inc({ reason }),
+    accessDenied: (action) => denials.inc({ action }),
   };
 }
 

@@ -60,3 +60,17 @@ describe('PacketSizeGuard', () => {
     expect(new PacketSizeGuard(1024).check(Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f]))).toMatchObject({ packetSize: 268_435_455 + 5 });
   });
 });
+
+describe('PacketSizeGuard packet reports', () => {
+  it('reports the first byte of each packet, whatever the chunking', () => {
+    const stream = Buffer.concat([
+      generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(300), qos: 1, messageId: 7, dup: false, retain: false }),
+      generate({ cmd: 'puback', messageId: 7 }),
+      generate({ cmd: 'pingreq' }),
+    ]);
+    const seen: number[] = [];
+    const guard = new PacketSizeGuard(1024, (firstByte) => seen.push(firstByte));
+    for (const byte of stream) guard.check(Uint8Array.of(byte));
+    expect(seen).toEqual([0x32, 0x40, 0xc0]);
+  });
+});

@@ -1,5 +1,6 @@
 // Streaming check of MQTT packet sizes: follows fixed headers (type byte + remaining-length varint) across
 // chunk boundaries and skips over bodies by counting, so oversized packets are spotted without buffering.
+// It also reports each packet's first byte (type and flags), which the in-flight limit counts.
 
 export type PacketSizeVerdict =
   | { ok: true }
@@ -17,10 +18,17 @@ export class PacketSizeGuard {
   #multiplier = 1;
   #lengthBytes = 0;
   #bodyLeft = 0;
+  #firstByte = 0;
   #failure: PacketSizeVerdict | undefined;
 
-  /** @param maxPacketSize the largest whole packet (fixed header + remaining length) allowed, in bytes. */
-  constructor(readonly maxPacketSize: number) {}
+  /**
+   * @param maxPacketSize the largest whole packet (fixed header + remaining length) allowed, in bytes.
+   * @param onPacket called with the first byte of each packet whose fixed header passed the check.
+   */
+  constructor(
+    readonly maxPacketSize: number,
+    private readonly onPacket?: (firstByte: number) => void,
+  ) {}
 
   /** Advances over `chunk`; once a verdict is not ok, every later call returns it again. */
   check(chunk: Uint8Array): PacketSizeVerdict {
@@ -33,6 +41,7 @@ export class PacketSizeGuard {
         this.#bodyLeft -= skipped;
         if (this.#bodyLeft === 0) this.#state = 'type';
       } else if (this.#state === 'type') {
+        this.#firstByte = chunk[index] ?? 0;
         index += 1;
         this.#state = 'length';
         this.#length = 0;
@@ -54,6 +63,7 @@ export class PacketSizeGuard {
         if (packetSize > this.maxPacketSize) {
           return (this.#failure = { ok: false, reason: 'oversized', packetSize, maxPacketSize: this.maxPacketSize });
         }
+        this.onPacket?.(this.#firstByte);
         this.#bodyLeft = this.#length;
         this.#state = this.#bodyLeft === 0 ? 'type' : 'body';
       }

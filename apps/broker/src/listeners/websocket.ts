@@ -1,9 +1,13 @@
 // The MQTT-over-WebSocket listener (default port 8001): any path, subprotocol `mqtt` (or `mqttv3.1`),
 // each WebSocket message capped at the maximum packet size.
 import { createServer, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { close, listen, type Logger } from '@gateway/service-kit';
 import type { Connections } from '../connections.js';
+import type { LimitReporter } from '../limit-reporter.js';
+import { formatPeer, peerFromUpgrade, socketPeer } from '../peer.js';
+import type { TrustedProxies } from '../trusted-proxies.js';
 import type { StartedListener } from './tcp.js';
 
 const subprotocols = ['mqtt', 'mqttv3.1'];
@@ -17,7 +21,12 @@ export async function startWebSocketListener(options: {
   host: string;
   port: number;
   maxPacketSize: number;
+  /** How long a connection may take to complete its WebSocket upgrade before it is closed (slowloris). */
+  upgradeTimeoutMs: number;
   connections: Connections;
+  limits: LimitReporter;
+  /** Peers whose X-Forwarded-For and X-Client-Cert-CN headers name the client. */
+  trustedProxies: TrustedProxies;
   logger: Logger;
 }): Promise<StartedListener> {
   const server = createServer((_request, response) => {
@@ -29,10 +38,27 @@ export async function startWebSocketListener(options: {
     perMessageDeflate: false,
     handleProtocols: (offered) => chooseSubprotocol(offered),
   });
+  // A socket that has not finished its upgrade in time is closed; aedes' own CONNECT deadline takes over after.
+  const upgradeDeadlines = new WeakMap<Socket, NodeJS.Timeout>();
+  server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => {
+      options.limits.report(
+        { limit: 'connect_timeout', listener: 'websocket', remoteAddress: formatPeer(socketPeer(socket).address, socket.remotePort), details: { upgradeTimeoutMs: options.upgradeTimeoutMs } },
+        'no WebSocket upgrade in time, closing the connection',
+      );
+      socket.destroy();
+    }, options.upgradeTimeoutMs);
+    timer.unref();
+    upgradeDeadlines.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  });
   wss.on('connection', (ws, request: IncomingMessage) => {
     const socket = request.socket;
+    clearTimeout(upgradeDeadlines.get(socket));
+    // The stream buffers what arrives while the peer is being established (a host name may need resolving).
+    const stream = createWebSocketStream(ws);
+    let remoteAddress = formatPeer(socketPeer(socket).address, socket.remotePort);
     ws.on('error', (error: Error & { code?: string }) => {
-      const remoteAddress = `${socket.remoteAddress ?? 'unknown'}:${String(socket.remotePort)}`;
       const fields = { listener: 'websocket', remoteAddress, code: error.code, err: error.message };
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         options.logger.warn({ ...fields, maxPacketSize: options.maxPacketSize }, 'WebSocket message larger than the maximum packet size: closing the connection');
@@ -40,7 +66,10 @@ export async function startWebSocketListener(options: {
         options.logger.warn(fields, 'WebSocket error: closing the connection');
       }
     });
-    options.connections.accept('websocket', createWebSocketStream(ws), socket, request);
+    void peerFromUpgrade(socket, request, options.trustedProxies).then((peer) => {
+      remoteAddress = formatPeer(peer.address, peer.port);
+      options.connections.accept('websocket', stream, socket, peer, request);
+    });
   });
   wss.on('error', (error) => options.logger.error({ listener: 'websocket', err: error }, 'WebSocket server error'));
 

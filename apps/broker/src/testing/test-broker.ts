@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
-import { createLogger } from '@gateway/service-kit';
+import { createLogger, type Logger } from '@gateway/service-kit';
 import { startBroker, type StartedBroker } from '../broker.js';
 import { loadBrokerConfig, type BrokerConfig } from '../config.js';
 
@@ -26,7 +26,7 @@ export interface TestBroker extends StartedBroker {
 }
 
 /** Starts a broker on 127.0.0.1 with OS-chosen ports and silent logs; without `dataDir`, a fresh temporary one (removed on close). */
-export async function startTestBroker(overrides: Partial<BrokerConfig> = {}): Promise<TestBroker> {
+export async function startTestBroker(overrides: Partial<BrokerConfig> = {}, options: { logger?: Logger } = {}): Promise<TestBroker> {
   const ownDir = overrides.dataDir === undefined ? await createTempDir() : undefined;
   const config: BrokerConfig = {
     ...loadBrokerConfig({}),
@@ -37,7 +37,7 @@ export async function startTestBroker(overrides: Partial<BrokerConfig> = {}): Pr
     ...overrides,
     dataDir: overrides.dataDir ?? ownDir?.path ?? '',
   };
-  const broker = await startBroker(config, { logger: createLogger('broker', config.logLevel) });
+  const broker = await startBroker(config, { logger: options.logger ?? createLogger('broker', config.logLevel) });
   const close = async () => {
     await broker.close();
     await ownDir?.[Symbol.asyncDispose]();

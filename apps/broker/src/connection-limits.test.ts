@@ -1,0 +1,128 @@
+import { once } from 'node:events';
+import { connect as connectTcp, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { metricValue, waitFor } from '@gateway/service-kit/testing';
+import { connectClient, createClient, startTestBroker, type TestBroker } from './testing/test-broker.js';
+
+/** A CONNECT packet (MQTT 3.1.1, clean session, keepalive 60 s) for `clientId`. */
+function connectPacket(clientId: string): Buffer {
+  const id = Buffer.from(clientId);
+  const body = Buffer.concat([Buffer.from([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x02, 0, 60, id.length >> 8, id.length & 0xff]), id]);
+  return Buffer.concat([Buffer.from([0x10, body.length]), body]);
+}
+
+async function openSocket(port: number): Promise<Socket> {
+  const socket = connectTcp(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.on('error', () => undefined);
+  return socket;
+}
+
+/** Milliseconds until the broker closes `socket`. */
+async function closedAfter(socket: Socket): Promise<number> {
+  const started = performance.now();
+  await once(socket, 'close');
+  return performance.now() - started;
+}
+
+/** The CONNACK return code a refused connection got; undefined when it was accepted (and then closed). */
+async function refusalCode(url: string): Promise<unknown> {
+  return connectClient(url).then(
+    async (client) => {
+      await client.endAsync(true);
+      return undefined;
+    },
+    (error: unknown) => (error as { code?: unknown }).code,
+  );
+}
+
+async function limitCount(broker: TestBroker, limit: string): Promise<number | undefined> {
+  const metrics = await (await fetch(`${broker.adminUrl}/metrics`)).text();
+  const values = ['tcp', 'websocket'].map((listener) => metricValue(metrics, 'gateway_broker_limit_rejections_total', `limit="${limit}",listener="${listener}"`) ?? 0);
+  return values.reduce((sum, value) => sum + value, 0);
+}
+
+describe('connection limits', () => {
+  it('refuses connections over the per-address cap with CONNACK 3 and admits again once one closes', async () => {
+    await using broker = await startTestBroker({ maxConnectionsPerAddress: 2 });
+    const first = await connectClient(broker.tcpUrl);
+    await using second = await connectClient(broker.wsUrl());
+    expect(await refusalCode(broker.tcpUrl)).toBe(3);
+    expect(await limitCount(broker, 'max_connections_per_address')).toBe(1);
+    await first.endAsync();
+    await waitFor(async () => (await refusalCode(broker.tcpUrl)) === undefined, { what: 'a free slot' });
+    expect(second.connected).toBe(true);
+  });
+
+  it('refuses connections over the total cap', async () => {
+    await using broker = await startTestBroker({ maxConnections: 1 });
+    await using only = await connectClient(broker.tcpUrl);
+    expect(await refusalCode(broker.wsUrl())).toBe(3);
+    expect(await limitCount(broker, 'max_connections')).toBe(1);
+    expect(only.connected).toBe(true);
+  });
+
+  it('closes a socket that sends nothing, or trickles its CONNECT, within the CONNECT deadline', async () => {
+    await using broker = await startTestBroker({ connectTimeoutMs: 500 });
+    const silent = await openSocket(broker.tcpPort);
+    const trickling = await openSocket(broker.tcpPort);
+    const packet = connectPacket('slowloris');
+    let sent = 0;
+    const drip = setInterval(() => {
+      if (sent < packet.length && !trickling.destroyed) trickling.write(packet.subarray(sent, (sent += 1)));
+    }, 200);
+    const [silentMs, tricklingMs] = await Promise.all([closedAfter(silent), closedAfter(trickling)]);
+    clearInterval(drip);
+    expect(silentMs).toBeLessThan(5000);
+    expect(tricklingMs).toBeLessThan(5000);
+    expect(sent).toBeLessThan(packet.length);
+    expect(await limitCount(broker, 'connect_timeout')).toBe(2);
+    await using client = await connectClient(broker.tcpUrl);
+    expect(client.connected).toBe(true);
+  });
+
+  it('closes a WebSocket listener connection that never finishes its upgrade', async () => {
+    await using broker = await startTestBroker({ connectTimeoutMs: 500 });
+    const socket = await openSocket(broker.wsPort);
+    socket.write('GET /mqtt HTTP/1.1\r\nHost: x\r\n'); // headers never finished
+    expect(await closedAfter(socket)).toBeLessThan(5000);
+    expect(await limitCount(broker, 'connect_timeout')).toBe(1);
+  });
+
+  it('closes a connection whose first packet is not CONNECT, at once', async () => {
+    await using broker = await startTestBroker({ connectTimeoutMs: 30_000 });
+    const socket = await openSocket(broker.tcpPort);
+    socket.write(Buffer.from([0xc0, 0x00])); // PINGREQ
+    expect(await closedAfter(socket)).toBeLessThan(5000);
+    await waitFor(async () => (await limitCount(broker, 'connect_required')) === 1, { what: 'connect_required counted' });
+  });
+
+  it('rate-limits CONNECTs per source address', async () => {
+    await using broker = await startTestBroker({ connectRateLimit: 3, connectRateWindowMs: 60_000 });
+    for (let attempt = 0; attempt < 3; attempt += 1) expect(await refusalCode(broker.tcpUrl)).toBeUndefined();
+    expect(await refusalCode(broker.tcpUrl)).toBe(3);
+    expect(await refusalCode(broker.wsUrl())).toBe(3);
+    expect(await limitCount(broker, 'connect_rate')).toBe(2);
+  });
+
+  it('disconnects a subscriber that stops acknowledging QoS 1 messages, and redelivers to its session later', async () => {
+    await using broker = await startTestBroker({ maxInflight: 5 });
+    // Never calling `done` means MQTT.js never sends the PUBACK.
+    await using lazy = createClient(broker.tcpUrl, { clientId: 'lazy', clean: false, customHandleAcks: () => undefined });
+    const connected = new Promise<void>((resolve) => lazy.once('connect', () => resolve()));
+    lazy.connect();
+    await connected;
+    await lazy.subscribeAsync('load/#', { qos: 1 });
+    lazy.on('error', () => undefined); // EPIPE when it writes after the broker closed it
+    const closed = new Promise<void>((resolve) => lazy.once('close', () => resolve()));
+    await using publisher = await connectClient(broker.tcpUrl);
+    for (let index = 0; index < 10; index += 1) await publisher.publishAsync(`load/${String(index)}`, 'x', { qos: 1 });
+    await closed;
+    expect(await limitCount(broker, 'inflight_outbound')).toBe(1);
+
+    await using again = await connectClient(broker.tcpUrl, { clientId: 'lazy', clean: false });
+    const topics = new Set<string>();
+    again.on('message', (topic) => topics.add(topic));
+    await waitFor(() => topics.size === 10, { what: 'all 10 messages redelivered' });
+  });
+});
