@@ -12,8 +12,13 @@ runMain(async () => {
   const dashboard = `http://localhost:${String(proxy.wsPort)}/`;
   const mqtt = `mqtt://localhost:${String(proxy.tcpPort)}`;
   const websocket = `ws://localhost:${String(proxy.wsPort)}/mqtt`;
+  const secure =
+    proxy.tlsPort === undefined || proxy.wssPort === undefined
+      ? undefined
+      : { dashboard: `https://localhost:${String(proxy.wssPort)}/`, mqtt: `mqtts://localhost:${String(proxy.tlsPort)}`, websocket: `wss://localhost:${String(proxy.wssPort)}/mqtt` };
+  const secureText = secure === undefined ? ' | TLS off' : ` | ${secure.dashboard} | ${secure.mqtt} | ${secure.websocket}`;
   logger.info(
-    { dashboard, mqtt, websocket, admin: `http://${config.adminHost}:${String(proxy.adminPort)}` },
-    `proxy ready: dashboard ${dashboard} | MQTT ${mqtt} | ${websocket}`,
+    { dashboard, mqtt, websocket, ...(secure === undefined ? {} : { secure }), admin: `http://${config.adminHost}:${String(proxy.adminPort)}` },
+    `proxy ready: dashboard ${dashboard} | MQTT ${mqtt} | ${websocket}${secureText}`,
   );
 });

@@ -1,8 +1,17 @@
-// The proxy's Prometheus metrics (prefix gateway_proxy_, label listener="tcp"|"websocket") in their own
-// prom-client registry: open and total connections, bytes each way, upstream failures, static requests.
+// The proxy's Prometheus metrics (prefix gateway_proxy_, label listener="tcp"|"tls"|"websocket"|"wss") in
+// their own prom-client registry: open and total connections, bytes each way, upstream failures, static
+// requests, refused WebSocket upgrades and failed TLS handshakes.
 import { Counter, Gauge, Registry } from 'prom-client';
 
-export type ListenerName = 'tcp' | 'websocket';
+/** tcp: raw MQTT; tls: MQTT over TLS; websocket: MQTT over WebSocket; wss: MQTT over WebSocket over TLS. */
+export type ListenerName = 'tcp' | 'tls' | 'websocket' | 'wss';
+
+export const listenerNames: readonly ListenerName[] = ['tcp', 'tls', 'websocket', 'wss'];
+
+/** Why a WebSocket upgrade was refused before reaching the broker. */
+export type UpgradeRejection = 'origin' | 'not-websocket';
+
+export type TlsRefusal = 'handshake' | 'client-certificate';
 
 export interface ProxyMetrics {
   registry: Registry;
@@ -13,6 +22,9 @@ export interface ProxyMetrics {
   upstreamConnectFailed(listener: ListenerName, upstream: string): void;
   upstreamUnavailable(listener: ListenerName): void;
   staticRequest(statusCode: number): void;
+  upgradeRejected(listener: ListenerName, reason: UpgradeRejection): void;
+  /** reason "handshake": the TLS handshake failed; "client-certificate": no verified client certificate while one is required. */
+  tlsClientRefused(listener: ListenerName, reason: TlsRefusal): void;
 }
 
 export function createProxyMetrics(): ProxyMetrics {
@@ -52,10 +64,24 @@ export function createProxyMetrics(): ProxyMetrics {
     labelNames: ['status'] as const,
     registers,
   });
-  for (const listener of ['tcp', 'websocket'] as const) {
+  const rejectedUpgrades = new Counter({
+    name: 'gateway_proxy_rejected_upgrades_total',
+    help: 'WebSocket upgrades refused by the proxy (reason="origin": not an allowed Origin)',
+    labelNames: ['listener', 'reason'] as const,
+    registers,
+  });
+  const handshakeFailures = new Counter({
+    name: 'gateway_proxy_tls_handshake_failures_total',
+    help: 'TLS clients turned away: reason="handshake" (protocol mismatch, client gave up) or "client-certificate" (none verified while required)',
+    labelNames: ['listener', 'reason'] as const,
+    registers,
+  });
+  for (const listener of listenerNames) {
     active.set({ listener }, 0);
     for (const counter of [total, clientToUpstream, upstreamToClient, unavailable]) counter.inc({ listener }, 0);
   }
+  for (const listener of ['websocket', 'wss'] as const) rejectedUpgrades.inc({ listener, reason: 'origin' }, 0);
+  for (const listener of ['tls', 'wss'] as const) for (const reason of ['handshake', 'client-certificate'] as const) handshakeFailures.inc({ listener, reason }, 0);
 
   return {
     registry,
@@ -69,5 +95,7 @@ export function createProxyMetrics(): ProxyMetrics {
     upstreamConnectFailed: (listener, upstream) => connectFailures.inc({ listener, upstream }),
     upstreamUnavailable: (listener) => unavailable.inc({ listener }),
     staticRequest: (statusCode) => staticRequests.inc({ status: String(statusCode) }),
+    upgradeRejected: (listener, reason) => rejectedUpgrades.inc({ listener, reason }),
+    tlsClientRefused: (listener, reason) => handshakeFailures.inc({ listener, reason }),
   };
 }

@@ -14,7 +14,7 @@ describe('startProxy', () => {
       expect(await (await fetch(`${proxy.adminUrl}/healthz`)).json()).toEqual({ status: 'ok' });
       const ready = await fetch(`${proxy.adminUrl}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready', checks: { tcp: true, websocket: true } });
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { tcp: true, websocket: true, tls: true, wss: true } });
 
       const tcpClient = await connectClient(proxy.tcpUrl);
       const wsClient = await connectClient(proxy.wsUrl());

@@ -1,12 +1,16 @@
-// Starts the proxy: the raw MQTT stream listener, the WebSocket/dashboard listener and the admin server,
-// and closes them (stop accepting, close client connections) on request.
+// Starts the proxy: the raw MQTT stream listener, the WebSocket/dashboard listener, their TLS twins (MQTT
+// over TLS, WebSocket over TLS) and the admin server, and closes them (stop accepting, close client
+// connections) on request.
 import type { AddressInfo } from 'node:net';
 import { close, createLogger, listen, startAdminServer, type Logger } from '@gateway/service-kit';
 import { formatHostPort, type ProxyConfig } from './config.js';
+import type { CertificateInfo } from './certificate-store.js';
 import { createProxyMetrics, type ListenerName, type ProxyMetrics } from './metrics.js';
 import { OpenConnections } from './open-connections.js';
+import { createOriginPolicy } from './origin-policy.js';
 import { createStaticSite } from './static-site.js';
 import { createStreamProxy } from './stream-proxy.js';
+import { startTlsListeners, type StartedTlsListeners } from './tls-listeners.js';
 import { UpstreamPool } from './upstream-pool.js';
 import { createWebSocketProxy } from './websocket-proxy.js';
 
@@ -21,7 +25,12 @@ export interface StartedProxy {
   /** Bound ports (a configured port of 0 picks a free one). */
   tcpPort: number;
   wsPort: number;
+  /** MQTT over TLS and WebSocket over TLS; undefined when PROXY_TLS is off. */
+  tlsPort: number | undefined;
+  wssPort: number | undefined;
   adminPort: number;
+  /** The TLS certificate served now (it changes when the files are replaced); undefined when PROXY_TLS is off. */
+  certificate(): CertificateInfo | undefined;
   /** Stops accepting, closes client connections and the admin server; safe to call more than once. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -45,15 +54,20 @@ export async function startProxy(config: ProxyConfig, options: StartProxyOptions
       metrics,
       logger,
       connections: tcpConnections,
+      proxyProtocol: config.upstreamProxyProtocol,
     });
     const tcpPort = await listenOrExplain('tcp', tcpServer, config.tcpPort, config.host);
     cleanups.push(() => {
       tcpConnections.closeAll();
       return close(tcpServer);
     });
-    logger.info({ listener: 'tcp', host: config.host, port: tcpPort, upstreams: config.tcpUpstreams.map(formatHostPort) }, 'MQTT stream proxy listening');
+    logger.info(
+      { listener: 'tcp', host: config.host, port: tcpPort, upstreams: config.tcpUpstreams.map(formatHostPort), proxyProtocol: config.upstreamProxyProtocol },
+      'MQTT stream proxy listening',
+    );
 
     const wsConnections = new OpenConnections();
+    const originPolicy = createOriginPolicy(config.wsAllowedOrigins);
     const site = await createStaticSite({ root: config.staticDir, metrics, logger });
     site.server.on(
       'upgrade',
@@ -63,6 +77,7 @@ export async function startProxy(config: ProxyConfig, options: StartProxyOptions
         metrics,
         logger,
         connections: wsConnections,
+        originPolicy,
       }),
     );
     try {
@@ -75,14 +90,37 @@ export async function startProxy(config: ProxyConfig, options: StartProxyOptions
       return site.close();
     });
     const wsPort = (site.server.address() as AddressInfo).port;
-    logger.info({ listener: 'websocket', host: config.host, port: wsPort, upstreams: config.wsUpstreams.map(formatHostPort), staticDir: config.staticDir }, 'WebSocket proxy and dashboard listening');
+    logger.info(
+      {
+        listener: 'websocket',
+        host: config.host,
+        port: wsPort,
+        upstreams: config.wsUpstreams.map(formatHostPort),
+        staticDir: config.staticDir,
+        allowedOrigins: config.wsAllowedOrigins.length > 0 ? config.wsAllowedOrigins : 'same-origin',
+      },
+      'WebSocket proxy and dashboard listening',
+    );
+
+    const tls: StartedTlsListeners | undefined = config.tls.enabled
+      ? await startTlsListeners({
+          config,
+          pools: { tls: createPool('tls', config, config.tcpUpstreams, metrics, logger), wss: createPool('wss', config, config.wsUpstreams, metrics, logger) },
+          site,
+          originPolicy,
+          metrics,
+          logger,
+        })
+      : undefined;
+    if (tls) cleanups.push(() => tls.close());
 
     let accepting = true;
+    const tlsReadiness = tls ? { tls: () => accepting && tls.listening().tls, wss: () => accepting && tls.listening().wss } : {};
     const admin = await startAdminServer({
       host: config.adminHost,
       port: config.adminPort,
       registry: metrics.registry,
-      readiness: { tcp: () => accepting && tcpServer.listening, websocket: () => accepting && site.server.listening },
+      readiness: { tcp: () => accepting && tcpServer.listening, websocket: () => accepting && site.server.listening, ...tlsReadiness },
       logger,
     });
     cleanups.push(() => admin.close());
@@ -94,7 +132,16 @@ export async function startProxy(config: ProxyConfig, options: StartProxyOptions
         await undo();
         logger.info('proxy closed');
       })());
-    return { tcpPort, wsPort, adminPort: admin.port, close: closeProxy, [Symbol.asyncDispose]: closeProxy };
+    return {
+      tcpPort,
+      wsPort,
+      tlsPort: tls?.tlsPort,
+      wssPort: tls?.wssPort,
+      adminPort: admin.port,
+      certificate: () => tls?.certificate(),
+      close: closeProxy,
+      [Symbol.asyncDispose]: closeProxy,
+    };
   } catch (error) {
     await undo();
     throw error;

@@ -1,20 +1,34 @@
 // The raw MQTT stream proxy (default port 18831): each client connection gets its own connection to an
-// upstream broker and the bytes are forwarded untouched, like an NGINX `stream { proxy_pass }` block.
+// upstream broker and the bytes are forwarded untouched, like an NGINX `stream { proxy_pass }` block;
+// optionally preceded by a PROXY protocol v2 header so the broker sees the client's real address.
 import { createServer, type Server, type Socket } from 'node:net';
 import { connectClientToUpstream, type ListenerOptions } from './client-to-upstream.js';
+import type { ListenerName } from './metrics.js';
 import { closeGracefully, remoteAddress } from './sockets.js';
+import { upstreamProxyHeader } from './upstream-header.js';
 
-export type StreamProxyOptions = ListenerOptions;
+export interface StreamProxyOptions extends ListenerOptions {
+  /** Writes a PROXY protocol v2 header first on every upstream connection (PROXY_UPSTREAM_PROXY_PROTOCOL). */
+  proxyProtocol?: boolean;
+}
 
 /** A net.Server (not yet listening) that proxies every accepted connection to the pool's upstreams. */
 export function createStreamProxy(options: StreamProxyOptions): Server {
   // pauseOnConnect: nothing is read from the client until its upstream is connected, so the MQTT CONNECT
   // the client sends straight away waits in the kernel buffer and is forwarded first, byte for byte.
-  const server = createServer({ pauseOnConnect: true }, (client) => proxyConnection(client, options));
+  const server = createServer({ pauseOnConnect: true }, (client) => proxyStreamConnection(client, 'tcp', options));
   server.on('error', (error) => options.logger.error({ listener: 'tcp', err: error }, 'stream proxy server error'));
   return server;
 }
 
-function proxyConnection(client: Socket, options: StreamProxyOptions): void {
-  connectClientToUpstream({ ...options, listener: 'tcp', client, logFields: { listener: 'tcp', remote: remoteAddress(client) }, turnAway: closeGracefully });
+/** Proxies one accepted client (plain TCP, or TLS once its handshake is done) to an upstream; the client must be paused. */
+export function proxyStreamConnection(client: Socket, listener: Extract<ListenerName, 'tcp' | 'tls'>, options: StreamProxyOptions): void {
+  connectClientToUpstream({
+    ...options,
+    listener,
+    client,
+    logFields: { listener, remote: remoteAddress(client) },
+    ...(options.proxyProtocol === true ? { beforeBridge: (upstream: Socket) => upstream.write(upstreamProxyHeader(client)) } : {}),
+    turnAway: closeGracefully,
+  });
 }

@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +14,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createProxyMetrics } from './metrics.js';
 import { OpenConnections } from './open-connections.js';
 import { captureLogs } from '@gateway/service-kit/testing';
+import { createTestCa } from './testing/certificates.js';
 import { connectClient, nextMessage } from './testing/mqtt-clients.js';
 import { rawRequest, websocketUpgradeRequest } from './testing/raw-http.js';
 import { startTestProxy, type TestProxy } from './testing/test-proxy.js';
@@ -91,7 +96,7 @@ describe('WebSocket proxy, byte level', () => {
     expect(upgradeUrl).toBe('/some/path?x=1');
     expect(upgradeHeaders?.['x-forwarded-for']).toBe('127.0.0.1');
     expect(upgradeHeaders?.['x-real-ip']).toBe('127.0.0.1');
-    expect(upgradeHeaders?.['x-forwarded-proto']).toBe('http');
+    expect(upgradeHeaders?.['x-forwarded-proto']).toBe('ws');
     client.close();
     await once(client, 'close');
     await new Promise<void>((resolve) => upstream.close(() => resolve()));
@@ -127,6 +132,69 @@ describe('WebSocket proxy, byte level', () => {
     } finally {
       server.closeAllConnections();
       await close(server);
+    }
+  });
+});
+
+describe('WebSocket proxy, what the broker is told about the client', () => {
+  /** A plain HTTP server as the upstream: records each upgrade request's headers and answers 101. */
+  async function startUpgradeCapture() {
+    const requests: IncomingHttpHeaders[] = [];
+    const server = createServer();
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
+      requests.push(request.headers);
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    });
+    const port = await listen(server, 0, '127.0.0.1');
+    return { requests, address: `127.0.0.1:${String(port)}`, [Symbol.asyncDispose]: () => close(server) };
+  }
+
+  const spoofed = ['X-Forwarded-For: 203.0.113.9', 'X-Forwarded-Proto: https', 'X-Real-IP: 203.0.113.9', 'X-Client-Cert-CN: admin', 'Forwarded: for=203.0.113.9'];
+
+  it('replaces whatever X-Forwarded-For the client sent and strips its X-Client-Cert-CN (plain WebSocket)', async () => {
+    await using upstream = await startUpgradeCapture();
+    await using proxy = await startTestProxy({ tcpUpstreams: '127.0.0.1:1', wsUpstreams: upstream.address });
+    const response = await rawRequest(proxy.wsPort, websocketUpgradeRequest('/mqtt', 'gw.local', 'mqtt', spoofed));
+    expect(response.statusLine).toBe('HTTP/1.1 101 Switching Protocols');
+    await response.ended;
+    expect(upstream.requests).toHaveLength(1);
+    const headers = upstream.requests[0] ?? {};
+    expect(headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(headers['x-forwarded-proto']).toBe('ws');
+    expect(headers['x-real-ip']).toBe('127.0.0.1');
+    expect(headers['x-client-cert-cn']).toBeUndefined();
+    expect(headers.forwarded).toBeUndefined();
+    expect(headers['sec-websocket-protocol']).toBe('mqtt');
+  });
+
+  it('over TLS: X-Forwarded-Proto wss, and the CN of a verified client certificate only', async () => {
+    await using upstream = await startUpgradeCapture();
+    const ca = await createTestCa();
+    const [sensor, stranger] = await Promise.all([ca.issue('sensor-7'), (await createTestCa('some other CA')).issue('admin')]);
+    const dir = await mkdtemp(join(tmpdir(), 'proxy-client-ca-'));
+    try {
+      const caFile = join(dir, 'clients-ca.pem');
+      await writeFile(caFile, ca.cert);
+      await using proxy = await startTestProxy({ tcpUpstreams: '127.0.0.1:1', wsUpstreams: upstream.address, env: { PROXY_TLS_CLIENT_CA_FILE: caFile } });
+      const upgrade = async (credentials: { cert?: string; key?: string }) => {
+        const response = await rawRequest(proxy.wssPort ?? 0, websocketUpgradeRequest('/mqtt', 'gw.local', 'mqtt', spoofed), { rejectUnauthorized: false, ...credentials });
+        expect(response.statusLine).toBe('HTTP/1.1 101 Switching Protocols');
+        await response.ended;
+        return upstream.requests.at(-1) ?? {};
+      };
+
+      const verified = await upgrade({ cert: sensor.cert, key: sensor.key });
+      expect(verified['x-client-cert-cn']).toBe('sensor-7');
+      expect(verified['x-forwarded-for']).toBe('127.0.0.1');
+      expect(verified['x-forwarded-proto']).toBe('wss');
+
+      // No certificate, or one the client CA did not sign: the client's own header is dropped, none added.
+      expect((await upgrade({}))['x-client-cert-cn']).toBeUndefined();
+      expect((await upgrade({ cert: stranger.cert, key: stranger.key }))['x-client-cert-cn']).toBeUndefined();
+      expect(upstream.requests).toHaveLength(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
