@@ -1,12 +1,17 @@
-// The app shell: header with navigation and connection state, the reconnect banner, the page.
+// The app shell: header with navigation, connection state and "log out", the reconnect banner, and
+// the page (or the login form in its place while the broker wants credentials).
+import { LoginForm } from './auth/LoginForm';
+import { LogoutButton } from './auth/LogoutButton';
 import { ROUTES, currentRoute } from './lib/router';
 import { ClientPage } from './pages/ClientPage';
 import { ImagesPage } from './pages/ImagesPage';
 import { SensorsPage } from './pages/SensorsPage';
+import { useServices } from './services';
 import { ReconnectBanner, StatusPill } from './ui/ConnectionStatus';
 
 export function App() {
   const route = currentRoute.value;
+  const loginRequired = useServices().login.prompt.value !== undefined;
   return (
     <div class="app">
       <a class="skip-link" href="#main">
@@ -27,13 +32,17 @@ export function App() {
             </a>
           ))}
         </nav>
-        <StatusPill />
+        <div class="session">
+          <StatusPill />
+          <LogoutButton />
+        </div>
       </header>
       <ReconnectBanner />
       <main id="main" class="app-main" tabIndex={-1}>
-        {route === '/client' && <ClientPage />}
-        {route === '/sensors' && <SensorsPage />}
-        {route === '/images' && <ImagesPage />}
+        {loginRequired && <LoginForm />}
+        {!loginRequired && route === '/client' && <ClientPage />}
+        {!loginRequired && route === '/sensors' && <SensorsPage />}
+        {!loginRequired && route === '/images' && <ImagesPage />}
       </main>
     </div>
   );

@@ -6,7 +6,7 @@ import { App } from './app';
 import { createMqttTransport } from './mqtt/mqtt-transport';
 import { ServicesContext, attachHistory, createServices } from './services';
 
-const services = createServices({ factory: createMqttTransport, storage: window.localStorage, location: window.location });
+const services = createServices({ factory: createMqttTransport, storage: window.localStorage, sessionStorage: window.sessionStorage, location: window.location });
 void attachHistory(services.log);
 if (services.profiles.active.autoConnect) services.profiles.connect(services.manager);
 

@@ -1,8 +1,9 @@
-// Everything the pages share, created once: the MQTT connection, profiles, subscriptions, the
-// message log with its IndexedDB history, the sensor store and the Image Selector display.
+// Everything the pages share, created once: the MQTT connection, profiles, the login state,
+// subscriptions, the message log with its IndexedDB history, the sensor store and the Image Selector display.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { matchesAny } from '@gateway/topics/match';
+import { LoginState } from './auth/login-state';
 import { HistoryStore } from './client/history-db';
 import { MessageLog } from './client/message-log';
 import { ProfileStore } from './client/profile-store';
@@ -19,6 +20,7 @@ export const LOG_CAPACITY = 5_000;
 export interface Services {
   readonly manager: ConnectionManager;
   readonly profiles: ProfileStore;
+  readonly login: LoginState;
   readonly subscriptions: SubscriptionStore;
   readonly log: MessageLog;
   readonly sensors: SensorStore;
@@ -28,6 +30,8 @@ export interface Services {
 export interface ServicesOptions {
   readonly factory: TransportFactory;
   readonly storage: KeyValueStorage | undefined;
+  /** Where passwords the user did not ask to remember are kept (sessionStorage); without it, in memory only. */
+  readonly sessionStorage?: KeyValueStorage | undefined;
   readonly location: Pick<Location, 'protocol' | 'host'>;
   readonly logCapacity?: number;
   readonly requestFrame?: (callback: () => void) => unknown;
@@ -36,7 +40,8 @@ export interface ServicesOptions {
 export function createServices(options: ServicesOptions): Services {
   const manager = new ConnectionManager({ factory: options.factory });
   const frame = options.requestFrame ? { requestFrame: options.requestFrame } : {};
-  const profiles = new ProfileStore(options.storage, options.location);
+  const profiles = new ProfileStore(options.storage, options.location, options.sessionStorage);
+  const login = new LoginState(manager, profiles);
   const subscriptions = new SubscriptionStore(manager, options.storage);
   const log = new MessageLog({ capacity: options.logCapacity ?? LOG_CAPACITY, ...frame });
   const sensors = new SensorStore(frame);
@@ -47,7 +52,7 @@ export function createServices(options: ServicesOptions): Services {
   });
   sensors.attach(manager);
   images.attach();
-  return { manager, profiles, subscriptions, log, sensors, images };
+  return { manager, profiles, login, subscriptions, log, sensors, images };
 }
 
 /** Opens the IndexedDB history and loads it into the log; a browser without IndexedDB just has no history. */

@@ -1,5 +1,5 @@
-// Connection profiles (URL and path, client id with a generator, credentials, clean session,
-// keepalive, last will) and the connect / disconnect button.
+// Connection profiles (URL and path, client id with a generator, credentials (the password kept for the
+// session unless remembered), clean session, keepalive, last will) and the connect / disconnect button.
 import { useEffect, useState } from 'preact/hooks';
 import { generateClientId } from '../lib/client-id';
 import { useServices } from '../services';
@@ -16,7 +16,7 @@ export function ConnectionPanel() {
   const errors = validateProfile(draft);
   const valid = Object.keys(errors).length === 0;
   const status = manager.status.value;
-  const busy = status !== 'disconnected';
+  const busy = status === 'connecting' || status === 'connected' || status === 'reconnecting';
   const set = (patch: Partial<ConnectionProfile>): void => setDraft({ ...draft, ...patch });
   const setWill = (patch: Partial<ConnectionProfile['will']>): void => setDraft({ ...draft, will: { ...draft.will, ...patch } });
 
@@ -92,6 +92,10 @@ export function ConnectionPanel() {
               <label class="field grow" for="profile-password">
                 <span>Password</span>
                 <input id="profile-password" type="password" value={draft.password} autocomplete="current-password" onInput={(event) => set({ password: event.currentTarget.value })} />
+              </label>
+              <label class="check" for="profile-remember-password">
+                <input id="profile-remember-password" type="checkbox" checked={draft.rememberPassword} onChange={(event) => set({ rememberPassword: event.currentTarget.checked })} />
+                Remember password
               </label>
             </div>
             <div class="row">

@@ -1,9 +1,11 @@
-// The profiles as a signal, saved to localStorage on every change, and how a profile becomes a
-// connection (URL and MQTT options; an empty client id gets one generated for this page).
+// The profiles as a signal, saved on every change (localStorage, with passwords that are not remembered
+// in sessionStorage only), and how a profile becomes a connection (URL and MQTT options; an empty
+// client id gets one generated for this page). Logging in and out edits the active profile's credentials.
 import { signal } from '@preact/signals';
 import { generateClientId } from '../lib/client-id';
 import type { ConnectionManager } from '../mqtt/connection';
 import type { TransportOptions } from '../mqtt/transport';
+import { loadSessionPasswords, saveSessionPasswords, withoutSessionPasswords, withSessionPasswords } from './profile-passwords';
 import { loadProfiles, profileUrl, removeProfile, saveProfiles, upsertProfile, type ConnectionProfile, type KeyValueStorage, type ProfileState } from './profiles';
 
 export function transportOptions(profile: ConnectionProfile, sessionClientId: string): TransportOptions {
@@ -17,6 +19,13 @@ export function transportOptions(profile: ConnectionProfile, sessionClientId: st
   };
 }
 
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+  /** Keep the password in localStorage rather than for this browser session only. */
+  readonly remember: boolean;
+}
+
 export class ProfileStore {
   readonly state = signal<ProfileState>({ profiles: [], activeId: '' });
   /** Used when the profile leaves the client id empty: one per page load. */
@@ -25,9 +34,11 @@ export class ProfileStore {
   constructor(
     private readonly storage: KeyValueStorage | undefined,
     location: Pick<Location, 'protocol' | 'host'>,
+    private readonly sessionStorage?: KeyValueStorage,
   ) {
     const fallbackStorage: KeyValueStorage = { getItem: () => null, setItem: () => undefined };
-    this.state.value = loadProfiles(storage ?? fallbackStorage, location);
+    const loaded = loadProfiles(storage ?? fallbackStorage, location);
+    this.state.value = sessionStorage ? withSessionPasswords(loaded, loadSessionPasswords(sessionStorage)) : loaded;
   }
 
   get active(): ConnectionProfile {
@@ -51,8 +62,22 @@ export class ProfileStore {
     manager.connect(profileUrl(profile), transportOptions(profile, this.sessionClientId));
   }
 
+  /** Saves the credentials into the active profile and connects with them. */
+  login(manager: ConnectionManager, credentials: Credentials): void {
+    const profile: ConnectionProfile = { ...this.active, username: credentials.username, password: credentials.password, rememberPassword: credentials.remember };
+    this.save(profile);
+    this.connect(manager, profile);
+  }
+
+  /** Forgets the active profile's password, wherever it was kept; the username stays for the next login. */
+  forgetPassword(): void {
+    this.save({ ...this.active, password: '', rememberPassword: false });
+  }
+
   private update(next: ProfileState): void {
     this.state.value = next;
-    if (this.storage) saveProfiles(this.storage, next);
+    // A password that is not remembered never reaches localStorage; without sessionStorage it lives in memory.
+    if (this.storage) saveProfiles(this.storage, withoutSessionPasswords(next));
+    if (this.sessionStorage) saveSessionPasswords(this.sessionStorage, next);
   }
 }

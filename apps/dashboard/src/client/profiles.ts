@@ -23,6 +23,8 @@ export interface ConnectionProfile {
   readonly clientId: string;
   readonly username: string;
   readonly password: string;
+  /** Keep the password in localStorage; otherwise only in sessionStorage, for this browser session. */
+  readonly rememberPassword: boolean;
   readonly clean: boolean;
   /** Seconds. */
   readonly keepalive: number;
@@ -54,6 +56,7 @@ export function defaultProfile(location: Pick<Location, 'protocol' | 'host'>): C
     clientId: '',
     username: '',
     password: '',
+    rememberPassword: false,
     clean: true,
     keepalive: 30,
     will: { enabled: false, topic: 'dashboard/status', payload: 'offline', qos: 1, retain: false },
@@ -102,6 +105,8 @@ function reviveProfile(raw: unknown, fallback: ConnectionProfile): ConnectionPro
     clientId: text('clientId', ''),
     username: text('username', ''),
     password: text('password', ''),
+    // Profiles saved before the flag existed kept their password in localStorage: keep doing so.
+    rememberPassword: flag('rememberPassword', text('password', '') !== ''),
     clean: flag('clean', true),
     keepalive: typeof value['keepalive'] === 'number' ? value['keepalive'] : fallback.keepalive,
     will: {

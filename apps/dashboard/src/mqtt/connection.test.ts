@@ -120,3 +120,57 @@ describe('ConnectionManager', () => {
     await expect(manager.publish('t', 'x', { qos: 0, retain: false })).rejects.toThrow('not connected: cannot publish to t');
   });
 });
+
+describe('ConnectionManager when the broker refuses the credentials', () => {
+  for (const order of ['refusal-first', 'close-first'] as const) {
+    it(`stops with the reason and never retries by itself (${order})`, async () => {
+      const factory = fakeFactory();
+      const manager = new ConnectionManager({ factory, backoff });
+      manager.connect('ws://h/mqtt', options);
+      const transport = factory.last;
+      transport.refuse(5, order);
+      expect(manager.status.value).toBe('unauthorized');
+      expect(manager.refusal.value).toEqual({ code: 5, reason: 'The broker refused the connection: not authorized (CONNACK 5).' });
+      expect(manager.reconnect.value).toBeUndefined();
+      expect(transport.ended).toBe(true);
+      // A late close of the refused connection changes nothing either.
+      transport.drop();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(transport.reconnects).toBe(0);
+      expect(factory.transports).toHaveLength(1);
+      expect(manager.status.value).toBe('unauthorized');
+      manager.retryNow();
+      expect(transport.reconnects).toBe(0);
+    });
+  }
+
+  it('connects again with new credentials, and renews the subscriptions', async () => {
+    const factory = fakeFactory();
+    const manager = new ConnectionManager({ factory, backoff });
+    manager.subscribe('/IoTSensor/+/reading', 0);
+    manager.connect('ws://h/mqtt', { ...options, username: 'alice', password: 'wrong' });
+    factory.last.refuse(4);
+    expect(manager.refusal.value?.reason).toMatch(/bad user name or password \(CONNACK 4\)/);
+    manager.connect('ws://h/mqtt', { ...options, username: 'alice', password: 'right' });
+    expect(manager.status.value).toBe('connecting');
+    expect(manager.refusal.value).toBeUndefined();
+    expect(factory.last.options).toMatchObject({ username: 'alice', password: 'right' });
+    factory.last.accept();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(manager.status.value).toBe('connected');
+    expect(manager.lastError.value).toBeUndefined();
+    expect(factory.last.subscribed.has('/IoTSensor/+/reading')).toBe(true);
+  });
+
+  it('retries other refusals (server unavailable) with backoff', async () => {
+    const factory = fakeFactory();
+    const manager = new ConnectionManager({ factory, backoff });
+    manager.connect('ws://h/mqtt', options);
+    factory.last.refuse(3);
+    expect(manager.status.value).toBe('reconnecting');
+    expect(manager.refusal.value).toBeUndefined();
+    expect(manager.lastError.value).toBe('Connection refused: code 3');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(factory.last.reconnects).toBe(1);
+  });
+});

@@ -1,10 +1,13 @@
 // The dashboard's one MQTT connection: state as signals (always shown in the header), automatic
-// reconnect with backoff, and reference-counted subscriptions that are renewed on every reconnect.
+// reconnect with backoff (but none after the broker refused the credentials: that needs a login),
+// and reference-counted subscriptions that are renewed on every reconnect.
 import { batch, signal } from '@preact/signals';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../lib/backoff';
+import { describeRefusal, isAuthRefusal, type ConnectRefusal } from './refusal';
 import type { IncomingMessage, QoS, Transport, TransportFactory, TransportOptions } from './transport';
 
-export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
+/** `unauthorized`: the broker refused the credentials; nothing is retried until the next `connect`. */
+export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'unauthorized';
 
 export interface ReconnectInfo {
   /** 1 for the first retry. */
@@ -33,6 +36,8 @@ export class ConnectionManager {
   readonly url = signal('');
   /** When the current connection was established. */
   readonly connectedAt = signal<number | undefined>(undefined);
+  /** Why the broker refused the credentials, while the status is `unauthorized`. */
+  readonly refusal = signal<ConnectRefusal | undefined>(undefined);
 
   private transport: Transport | undefined;
   private attempts = 0;
@@ -56,6 +61,7 @@ export class ConnectionManager {
       this.status.value = 'connecting';
       this.lastError.value = undefined;
       this.reconnect.value = undefined;
+      this.refusal.value = undefined;
       this.url.value = url;
       this.clientId.value = options.clientId;
     });
@@ -80,6 +86,11 @@ export class ConnectionManager {
         },
         onError: (error) => {
           if (isCurrent()) this.lastError.value = error.message;
+        },
+        onRefused: (code, reason) => {
+          if (!isCurrent()) return;
+          if (isAuthRefusal(code)) this.refuseCredentials(describeRefusal(code, reason));
+          else this.lastError.value = reason;
         },
         onMessage: (message) => {
           if (!isCurrent()) return;
@@ -109,6 +120,7 @@ export class ConnectionManager {
       this.status.value = 'disconnected';
       this.reconnect.value = undefined;
       this.connectedAt.value = undefined;
+      this.refusal.value = undefined;
     });
     if (transport) await transport.end().catch(() => undefined);
   }
@@ -192,6 +204,18 @@ export class ConnectionManager {
       this.reconnect.value = undefined;
       this.transport.reconnect();
     }, delay);
+  }
+
+  /** The broker refused the credentials: stop (the close, before or after this, schedules no retry). */
+  private refuseCredentials(refusal: ConnectRefusal): void {
+    this.teardown();
+    batch(() => {
+      this.status.value = 'unauthorized';
+      this.refusal.value = refusal;
+      this.lastError.value = refusal.reason;
+      this.reconnect.value = undefined;
+      this.connectedAt.value = undefined;
+    });
   }
 
   private teardown(): void {

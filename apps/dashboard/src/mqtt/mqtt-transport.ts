@@ -1,5 +1,5 @@
 // The real transport: MQTT.js (browser build) over WebSocket. MQTT.js' own reconnect is off;
-// the connection manager decides when to retry, with backoff.
+// the connection manager decides when to retry, with backoff, and whether a refused CONNECT is worth it.
 import mqtt from 'mqtt';
 import type { IClientOptions } from 'mqtt';
 import { decodeUtf8 } from '../lib/payload-format';
@@ -32,7 +32,13 @@ export const createMqttTransport: TransportFactory = (url, options, events): Tra
   const client = mqtt.connect(url, clientOptions);
   client.on('connect', () => events.onConnect());
   client.on('close', () => events.onClose());
-  client.on('error', (error) => events.onError(error));
+  client.on('error', (error) => {
+    // A refused CONNACK comes as an ErrorWithReasonCode whose numeric `code` is the return code;
+    // network errors carry string codes (ECONNREFUSED...).
+    const code = (error as Error & { code?: unknown }).code;
+    if (typeof code === 'number' && !client.connected) events.onRefused(code, error.message);
+    else events.onError(error);
+  });
   client.on('message', (topic, payload, packet) => {
     events.onMessage({
       topic,

@@ -25,6 +25,11 @@ export interface TransportEvents {
   /** The connection closed or a connection attempt failed. */
   onClose(): void;
   onError(error: Error): void;
+  /**
+   * The broker answered CONNECT with a refusal: the CONNACK return code (MQTT 3.1.1; reason code in
+   * MQTT 5) and the client's description of it. The close follows (or came just before).
+   */
+  onRefused(code: number, reason: string): void;
   onMessage(message: IncomingMessage): void;
 }
 

@@ -54,6 +54,14 @@ export class FakeTransport implements Transport {
     this.events.onClose();
   }
 
+  /** Plays the broker refusing the CONNECT with a CONNACK code (4: bad credentials, 5: not authorized), then closing. */
+  refuse(code: number, order: 'refusal-first' | 'close-first' = 'refusal-first'): void {
+    const reason = code === 4 ? 'Connection refused: Bad username or password' : code === 5 ? 'Connection refused: Not authorized' : `Connection refused: code ${code}`;
+    if (order === 'close-first') this.events.onClose();
+    this.events.onRefused(code, reason);
+    if (order === 'refusal-first') this.events.onClose();
+  }
+
   deliver(message: IncomingMessage): void {
     this.events.onMessage(message);
   }

@@ -6,7 +6,7 @@ import { fakeFactory, immediateFrame } from './fake-transport';
 
 export function renderWithServices(children: ComponentChildren, connect = true) {
   const factory = fakeFactory();
-  const services: Services = createServices({ factory, storage: localStorage, location: { protocol: 'http:', host: 'gateway.test:8020' }, requestFrame: immediateFrame });
+  const services: Services = createServices({ factory, storage: localStorage, sessionStorage, location: { protocol: 'http:', host: 'gateway.test:8020' }, requestFrame: immediateFrame });
   if (connect) {
     services.profiles.connect(services.manager);
     factory.last.accept();

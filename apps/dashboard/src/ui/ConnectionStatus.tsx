@@ -2,7 +2,7 @@
 import { useServices } from '../services';
 import { now, useClock } from '../lib/clock';
 
-const LABELS = { connected: 'Connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…', disconnected: 'Disconnected' } as const;
+const LABELS = { connected: 'Connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…', disconnected: 'Disconnected', unauthorized: 'Login required' } as const;
 
 export function StatusPill() {
   const { manager } = useServices();
