@@ -9,8 +9,10 @@
 #                changes nothing
 #   --remove     delete table inet gateway_firewall (nothing else); fine when it is not loaded
 # Environment (defaults in brackets):
-#   SSH_PORT [22]  MQTT_PORT [18831]  WS_PORT [8020]  BROKER_PORTS ["1883 8001"] (spaces or commas)
-#   NFT [nft]      the nft binary to use
+#   SSH_PORT [22]       MQTT_PORT [18831]  WS_PORT [8020]    the proxy's raw MQTT, WebSocket + dashboard
+#   MQTTS_PORT [8883]   WSS_PORT [8443]                      the proxy's MQTT over TLS, WebSocket over TLS
+#   BROKER_PORTS ["1883 8001"]  closed to the network (spaces or commas); none may be an allowed port
+#   NFT [nft]           the nft binary to use
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,7 +32,6 @@ usage() {
   sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
 }
 
-# check_port NAME VALUE: a TCP port number, 1..65535, without leading zeros.
 mode="apply"
 case "${1:-}" in
   "") ;;
@@ -48,14 +49,16 @@ broker_set="{ $(printf '%s, ' "${broker_list[@]}" | sed 's/, $//') }"
 # longer has one of them, so a renamed variable cannot silently keep its default.
 render() {
   [ -r "$ruleset_file" ] || die "cannot read $ruleset_file"
-  awk -v ssh="$ssh_port" -v mqtt="$mqtt_port" -v ws="$ws_port" -v broker="$broker_set" '
+  awk -v ssh="$ssh_port" -v mqtt="$mqtt_port" -v ws="$ws_port" -v mqtts="$mqtts_port" -v wss="$wss_port" -v broker="$broker_set" '
     /^define SSH_PORT = /     { print "define SSH_PORT = " ssh; seen["SSH_PORT"] = 1; next }
     /^define MQTT_PORT = /    { print "define MQTT_PORT = " mqtt; seen["MQTT_PORT"] = 1; next }
     /^define WS_PORT = /      { print "define WS_PORT = " ws; seen["WS_PORT"] = 1; next }
+    /^define MQTTS_PORT = /   { print "define MQTTS_PORT = " mqtts; seen["MQTTS_PORT"] = 1; next }
+    /^define WSS_PORT = /     { print "define WSS_PORT = " wss; seen["WSS_PORT"] = 1; next }
     /^define BROKER_PORTS = / { print "define BROKER_PORTS = " broker; seen["BROKER_PORTS"] = 1; next }
     { print }
     END {
-      n = split("SSH_PORT MQTT_PORT WS_PORT BROKER_PORTS", names, " ")
+      n = split("SSH_PORT MQTT_PORT WS_PORT MQTTS_PORT WSS_PORT BROKER_PORTS", names, " ")
       for (i = 1; i <= n; i++) if (!(names[i] in seen)) { print "missing define " names[i] > "/dev/stderr"; exit 1 }
     }' "$ruleset_file" || die "$ruleset_file lacks a define line the script sets"
 }
@@ -87,7 +90,7 @@ case "$mode" in
     need_nft
     render >"$tmp"
     "$nft_bin" -f "$tmp" || die "nft rejected the ruleset; nothing changed (the transaction is atomic)"
-    echo "apply-nftables: loaded table $table_family $table_name (SSH $ssh_port, MQTT $mqtt_port, WebSocket $ws_port open; ${broker_list[*]} closed)" >&2
+    echo "apply-nftables: loaded table $table_family $table_name (SSH $ssh_port, MQTT $mqtt_port, WebSocket $ws_port, MQTT over TLS $mqtts_port, WebSocket over TLS $wss_port open; ${broker_list[*]} closed)" >&2
     ;;
   remove)
     need_nft --remove

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Sets up the gateway's host firewall with ufw, for hosts that manage their firewall with ufw
-# rather than with gateway.nft: SSH, the proxy's raw MQTT and WebSocket + dashboard ports open,
-# the broker's own ports denied, IPv4 and IPv6 alike. Safe to re-run: it adds rules (ufw skips
-# ones it already has), never resets ufw and leaves rules it did not write alone.
+# rather than with gateway.nft: SSH, the proxy's raw MQTT and WebSocket + dashboard ports and the
+# same two over TLS open, the broker's own ports denied, IPv4 and IPv6 alike. Safe to re-run: it
+# adds rules (ufw skips ones it already has) and never resets ufw. It leaves rules it did not write
+# alone, except an `allow <broker port>/tcp` rule, which it deletes (see below).
 #
 # Usage: apply-ufw.sh [--dry-run | --help]
 #   (no option)  run the ufw commands (needs root)
 #   --dry-run    print the exact commands, one a line, with notes as `#` lines; changes nothing
 # Environment (defaults in brackets):
-#   SSH_PORT [22]  MQTT_PORT [18831]  WS_PORT [8020]  BROKER_PORTS ["1883 8001"] (spaces or commas)
-#   UFW [ufw]      the ufw binary to use
-#   UFW_DEFAULTS [/etc/default/ufw]  ufw's defaults file, where IPV6=yes is set
+#   SSH_PORT [22]       MQTT_PORT [18831]  WS_PORT [8020]    the proxy's raw MQTT, WebSocket + dashboard
+#   MQTTS_PORT [8883]   WSS_PORT [8443]                      the proxy's MQTT over TLS, WebSocket over TLS
+#   BROKER_PORTS ["1883 8001"]  denied (spaces or commas); none may be an allowed port
+#   UFW [ufw]           the ufw binary to use
+#   UFW_DEFAULTS [/etc/default/ufw]   ufw's defaults file, where IPV6=yes is set
 set -euo pipefail
 
 ufw_bin="${UFW:-ufw}"
@@ -65,7 +68,11 @@ note() {
 
 # IPv6: with IPV6=yes every rule below is written for IPv4 and IPv6; with IPV6=no ufw would leave
 # IPv6 wide open to the broker's ports. Change only that one line of the defaults file.
-ipv6_setting="$(sed -n 's/^IPV6=//p' "$ufw_defaults" 2>/dev/null | tail -n 1 | tr -d '"')"
+# (A missing defaults file is the "no IPV6= line" case, not a reason to stop.)
+ipv6_setting=""
+if [ -r "$ufw_defaults" ]; then
+  ipv6_setting="$(sed -n 's/^IPV6=//p' "$ufw_defaults" | tail -n 1 | tr -d '"')"
+fi
 if [ "$ipv6_setting" = "yes" ]; then
   note "IPv6: IPV6=yes in $ufw_defaults, so each rule below covers IPv4 and IPv6"
 elif [ -f "$ufw_defaults" ] && grep -q '^IPV6=' "$ufw_defaults"; then
@@ -86,8 +93,14 @@ run "$ufw_bin" default allow outgoing
 run "$ufw_bin" allow "$ssh_port/tcp" comment "SSH"
 run "$ufw_bin" allow "$mqtt_port/tcp" comment "gateway proxy: raw MQTT"
 run "$ufw_bin" allow "$ws_port/tcp" comment "gateway proxy: MQTT over WebSocket and the dashboard"
+run "$ufw_bin" allow "$mqtts_port/tcp" comment "gateway proxy: MQTT over TLS"
+run "$ufw_bin" allow "$wss_port/tcp" comment "gateway proxy: MQTT over WebSocket and the dashboard, over TLS"
 # Deny rules go to the top (prepend), so an allow-all rule someone added earlier cannot open them.
+# ufw counts an `allow <port>/tcp` rule as the same rule as `deny <port>/tcp` and skips inserting
+# the deny ("Skipping inserting existing rule"), which would leave the port open: delete such an
+# allow rule first (ufw says "Could not delete non-existent rule" and goes on when there is none).
 for port in "${broker_list[@]}"; do
+  run "$ufw_bin" delete allow "$port/tcp"
   run "$ufw_bin" prepend deny "$port/tcp" comment "broker port: reached through the proxy only"
 done
 run "$ufw_bin" --force enable

@@ -34,10 +34,16 @@ export function rules(json: string): NftRule[] {
   return parse(json).nftables.flatMap((item) => (item.rule ? [item.rule] : []));
 }
 
-/** Packets counted by the rule whose comment starts with `commentPrefix`. */
+/**
+ * Packets counted by the rule whose comment is `commentPrefix`, or else the one rule whose comment
+ * starts with it (several such rules and no exact match is an error, never a guess).
+ */
 export function counterPackets(json: string, commentPrefix: string): number {
-  const rule = rules(json).find((candidate) => candidate.comment?.startsWith(commentPrefix));
-  if (!rule) throw new Error(`no rule with a comment starting "${commentPrefix}"`);
+  const candidates = rules(json).filter((candidate) => candidate.comment?.startsWith(commentPrefix));
+  const rule = candidates.find((candidate) => candidate.comment === commentPrefix) ?? (candidates.length === 1 ? candidates[0] : undefined);
+  if (!rule) {
+    throw new Error(candidates.length === 0 ? `no rule with a comment starting "${commentPrefix}"` : `several rules have a comment starting "${commentPrefix}": ${candidates.map((c) => `"${c.comment ?? ''}"`).join(', ')}`);
+  }
   for (const expression of rule.expr) {
     const counter = expression.counter as { packets?: number } | undefined;
     if (counter?.packets !== undefined) return counter.packets;

@@ -12,11 +12,23 @@ import type { ProbeResult, ProbeTarget } from './tcp-programs.js';
 
 const APPLY = 'infra/firewall/apply-nftables.sh';
 const TABLE = 'inet gateway_firewall';
-const OPEN = [22, 18831, 8020];
+/** SSH, then the proxy's raw MQTT, WebSocket + dashboard, MQTT over TLS and WebSocket over TLS. */
+const OPEN = [22, 18831, 8020, 8883, 8443];
 const BROKER = [1883, 8001];
 /** Listening but in no rule: the policy decides (9101 is the broker's admin port). */
 const UNLISTED = 9101;
 const ALT_SSH = 2222;
+/** Where MQTTS_PORT and WSS_PORT move the TLS ports in the tests that set them. */
+const ALT_MQTTS = 9883;
+const ALT_WSS = 9443;
+/** The accept rule of each allowed port in gateway.nft, by the start of its comment. */
+const ACCEPT_RULE: Readonly<Record<number, string>> = {
+  22: 'SSH',
+  18831: 'gateway proxy: raw MQTT',
+  8020: 'gateway proxy: MQTT over WebSocket and the dashboard',
+  8883: 'gateway proxy: MQTT over TLS',
+  8443: 'gateway proxy: MQTT over WebSocket and the dashboard, over TLS',
+};
 
 let lab: StartedFirewallLab | undefined;
 
@@ -66,7 +78,7 @@ async function tablesInGateway(): Promise<string[]> {
 describe('gateway.nft applied with apply-nftables.sh in a network namespace', () => {
   beforeAll(async () => {
     const tools = requireFirewallTools();
-    lab = await new FirewallLab(tools).withListeners([...OPEN, ...BROKER, UNLISTED, ALT_SSH]).start();
+    lab = await new FirewallLab(tools).withListeners([...OPEN, ...BROKER, UNLISTED, ALT_SSH, ALT_MQTTS, ALT_WSS]).start();
   });
 
   afterAll(async () => {
@@ -84,7 +96,7 @@ describe('gateway.nft applied with apply-nftables.sh in a network namespace', ()
       if (loadedFirst) await mustApply();
       else await apply(['--remove']);
       const before = await started().nft(['-s', 'list', 'ruleset']);
-      const result = await apply(['--dry-run'], { SSH_PORT: String(ALT_SSH), BROKER_PORTS: '1883,8001,9001' });
+      const result = await apply(['--dry-run'], { SSH_PORT: String(ALT_SSH), MQTTS_PORT: String(ALT_MQTTS), WSS_PORT: String(ALT_WSS), BROKER_PORTS: '1883,8001,9001' });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toContain('checked with nft -c');
       expect(await started().nft(['-s', 'list', 'ruleset'])).toBe(before);
@@ -92,31 +104,68 @@ describe('gateway.nft applied with apply-nftables.sh in a network namespace', ()
       const file = await readFile(join(repoRoot, 'infra/firewall/gateway.nft'), 'utf8');
       const rendered = file
         .replace(/^define SSH_PORT = .*$/m, `define SSH_PORT = ${ALT_SSH}`)
+        .replace(/^define MQTTS_PORT = 8883$/m, `define MQTTS_PORT = ${ALT_MQTTS}`)
+        .replace(/^define WSS_PORT = 8443$/m, `define WSS_PORT = ${ALT_WSS}`)
         .replace(/^define BROKER_PORTS = .*$/m, 'define BROKER_PORTS = { 1883, 8001, 9001 }');
       expect(rendered).not.toBe(file);
+      for (const define of [`define MQTTS_PORT = ${ALT_MQTTS}`, `define WSS_PORT = ${ALT_WSS}`]) expect(rendered).toContain(define);
       expect(result.stdout).toBe(rendered);
       expect(result.stdout).toContain(`table ${TABLE} {`);
     }
   });
 
   it('refuses bad port settings and names the variable', async () => {
-    const tooBig = await apply(['--dry-run'], { MQTT_PORT: '70000' });
-    expect(tooBig.code).not.toBe(0);
-    expect(tooBig.stderr).toContain('MQTT_PORT');
+    for (const [variable, value] of [
+      ['MQTT_PORT', '70000'],
+      ['MQTTS_PORT', '0'],
+      ['WSS_PORT', '8443x'],
+    ] as const) {
+      const bad = await apply(['--dry-run'], { [variable]: value });
+      expect(bad.code, `${variable}=${value}`).not.toBe(0);
+      expect(bad.stderr).toContain(`${variable} must be a TCP port number (1-65535), got '${value}'`);
+    }
     const overlap = await apply(['--dry-run'], { BROKER_PORTS: '1883 8020' });
     expect(overlap.code).not.toBe(0);
     expect(overlap.stderr).toContain('8020');
   });
 
-  it('opens SSH, raw MQTT and WebSocket, rejects the broker ports (counted) and drops the rest, over IPv4 and IPv6', async () => {
+  it('refuses a BROKER_PORTS entry that is also a TLS port, default or set by MQTTS_PORT/WSS_PORT', async () => {
+    const cases: { env: Record<string, string>; port: string; variable: string }[] = [
+      { env: { BROKER_PORTS: '1883 8883' }, port: '8883', variable: 'MQTTS_PORT' },
+      { env: { BROKER_PORTS: '1883,8443' }, port: '8443', variable: 'WSS_PORT' },
+      { env: { MQTTS_PORT: '8001' }, port: '8001', variable: 'MQTTS_PORT' },
+      { env: { WSS_PORT: '1883' }, port: '1883', variable: 'WSS_PORT' },
+    ];
     await mustApply();
-    const targets = gatewayTargets([...OPEN, ...BROKER, UNLISTED, ALT_SSH]);
+    const before = await started().nft(['-s', 'list', 'ruleset']);
+    for (const { env, port, variable } of cases) {
+      for (const args of [['--dry-run'], []]) {
+        const result = await apply(args, env);
+        expect(result.code, `${JSON.stringify(env)} ${args.join(' ')}`).not.toBe(0);
+        expect(result.stderr).toContain(`port ${port} is both allowed (${variable}) and in BROKER_PORTS`);
+        expect(result.stdout).toBe('');
+      }
+    }
+    // Refused before anything was loaded: the table applied above is still the one in place.
+    expect(await started().nft(['-s', 'list', 'ruleset'])).toBe(before);
+    // Moving a TLS port away frees its default number for BROKER_PORTS.
+    const moved = await apply(['--dry-run'], { MQTTS_PORT: String(ALT_MQTTS), BROKER_PORTS: '1883 8001 8883' });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout).toContain('define BROKER_PORTS = { 1883, 8001, 8883 }');
+  });
+
+  it('opens SSH, raw MQTT, WebSocket and both TLS ports, rejects the broker ports (counted) and drops the rest, over IPv4 and IPv6', async () => {
+    await mustApply();
+    const targets = gatewayTargets([...OPEN, ...BROKER, UNLISTED, ALT_SSH, ALT_MQTTS, ALT_WSS]);
     const results = await started().probeFromClient(targets);
     expect(outcomes(results)).toEqual(
       expected(targets, (port) => (OPEN.includes(port) ? connected(port) : BROKER.includes(port) ? REFUSED : DROPPED)),
     );
     const table = await started().nft(['-j', 'list', 'table', 'inet', 'gateway_firewall']);
     expect(counterPackets(table, 'broker ports')).toBeGreaterThanOrEqual(BROKER.length * 2);
+    // Each open port came in through its own accept rule: a SYN over IPv4 and one over IPv6 (at least).
+    const accepted = Object.fromEntries(OPEN.map((port) => [port, counterPackets(table, ACCEPT_RULE[port] ?? `no rule for ${port}`)]));
+    for (const port of OPEN) expect(accepted[port], `accept rule counters by port: ${JSON.stringify(accepted)}`).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps loopback open inside the gateway: the proxy still reaches the broker', async () => {
@@ -151,6 +200,18 @@ describe('gateway.nft applied with apply-nftables.sh in a network namespace', ()
     await mustApply([], { SSH_PORT: String(ALT_SSH) });
     const targets = gatewayTargets([22, ALT_SSH]);
     expect(outcomes(await started().probeFromClient(targets))).toEqual(expected(targets, (port) => (port === ALT_SSH ? connected(port) : DROPPED)));
+  });
+
+  it('takes the TLS ports from MQTTS_PORT and WSS_PORT', async () => {
+    const result = await mustApply([], { MQTTS_PORT: String(ALT_MQTTS), WSS_PORT: String(ALT_WSS) });
+    expect(result.stderr).toContain(`MQTT over TLS ${ALT_MQTTS}, WebSocket over TLS ${ALT_WSS} open`);
+    const moved = new Set([ALT_MQTTS, ALT_WSS, 18831, 8020]);
+    const targets = gatewayTargets([8883, 8443, ALT_MQTTS, ALT_WSS, 18831, 8020]);
+    expect(outcomes(await started().probeFromClient(targets))).toEqual(expected(targets, (port) => (moved.has(port) ? connected(port) : DROPPED)));
+    const table = await started().nft(['-j', 'list', 'table', 'inet', 'gateway_firewall']);
+    // The TLS rules now match the moved ports: they counted the connections to ALT_MQTTS and ALT_WSS.
+    expect(counterPackets(table, ACCEPT_RULE[8883] ?? '')).toBeGreaterThanOrEqual(2);
+    expect(counterPackets(table, ACCEPT_RULE[8443] ?? '')).toBeGreaterThanOrEqual(2);
   });
 
   it('coexists with other tables (like Docker iptables-nft ones) and --remove deletes only its own', async () => {
