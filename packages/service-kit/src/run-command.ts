@@ -16,12 +16,14 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Working directory; the current one by default. */
   readonly cwd?: string;
+  /** Written to the command's stdin, which is then closed; without it stdin is closed at once. */
+  readonly input?: string;
 }
 
-export function runCommand(file: string, args: readonly string[], { timeoutMs = 20_000, env = {}, cwd = process.cwd() }: RunOptions = {}): Promise<CommandResult> {
+export function runCommand(file: string, args: readonly string[], { timeoutMs = 20_000, env = {}, cwd = process.cwd(), input }: RunOptions = {}): Promise<CommandResult> {
   const command = [file, ...args].join(' ');
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       file,
       args,
       { cwd, env: { ...process.env, ...env }, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
@@ -32,6 +34,8 @@ export function runCommand(file: string, args: readonly string[], { timeoutMs = 
         resolve({ command, code, stdout, stderr: stderr + note });
       },
     );
+    child.stdin?.on('error', () => undefined); // a command that exits without reading its input
+    child.stdin?.end(input);
   });
 }
 

@@ -50,3 +50,5 @@ export async function freePort(): Promise<number> {
 export { captureLogs, type LogCapture, type LogLine } from './log-capture.js';
 
 export { mustRun, runCommand, type CommandResult, type RunOptions } from './run-command.js';
+
+export { parseLogLine, startServiceProcess, type LogFields, type ServiceProcess, type ServiceProcessOptions } from './service-process.js';

@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '@gateway/service-kit/testing';
+import { startServiceProcess, waitFor, type ServiceProcess } from '@gateway/service-kit/testing';
 import { KNOWN_IMAGES, imageSelection, imageSelectionTopic, sensorReadings, type SensorReading } from '@gateway/topics';
 import { listeningSockets } from './listening-sockets.js';
-import { repoRoot, startServiceProcess, type ServiceProcess } from './service-process.js';
+
+/** This file lives in tests/stack/src. */
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 interface Ports {
   brokerTcp: number;
@@ -56,11 +59,9 @@ describe('the whole stack, started as a user starts it', () => {
     // Every port is 0 (the OS picks a free one) and read back from the service's "ready" log line:
     // ports picked up front and handed over later could be taken by a parallel test in between.
     dataDir = mkdtempSync(join(tmpdir(), 'stack-broker-'));
-    const broker = startServiceProcess('broker', join(repoRoot, 'apps/broker/dist/main.js'), [], {
-      BROKER_TCP_PORT: '0',
-      BROKER_WS_PORT: '0',
-      BROKER_ADMIN_PORT: '0',
-      BROKER_DATA_DIR: dataDir,
+    const broker = startServiceProcess('broker', join(repoRoot, 'apps/broker/dist/main.js'), {
+      cwd: repoRoot,
+      env: { BROKER_TCP_PORT: '0', BROKER_WS_PORT: '0', BROKER_ADMIN_PORT: '0', BROKER_DATA_DIR: dataDir },
     });
     services.push(broker);
     const brokerReady = await broker.waitForLog('broker ready');
@@ -69,12 +70,18 @@ describe('the whole stack, started as a user starts it', () => {
     const brokerAdmin = portOf(brokerReady['admin']);
     await waitFor(() => ready(brokerAdmin), { what: 'broker /readyz' });
 
-    const proxy = startServiceProcess('proxy', join(repoRoot, 'apps/proxy/dist/main.js'), [], {
-      PROXY_TCP_PORT: '0',
-      PROXY_WS_PORT: '0',
-      PROXY_ADMIN_PORT: '0',
-      PROXY_TCP_UPSTREAMS: `127.0.0.1:${String(brokerTcp)}`,
-      PROXY_WS_UPSTREAMS: `127.0.0.1:${String(brokerWs)}`,
+    const proxy = startServiceProcess('proxy', join(repoRoot, 'apps/proxy/dist/main.js'), {
+      cwd: repoRoot,
+      env: {
+        PROXY_TCP_PORT: '0',
+        PROXY_WS_PORT: '0',
+        PROXY_ADMIN_PORT: '0',
+        // The TLS listeners stay on, as a user has them, but on free ports too.
+        PROXY_TLS_PORT: '0',
+        PROXY_WSS_PORT: '0',
+        PROXY_TCP_UPSTREAMS: `127.0.0.1:${String(brokerTcp)}`,
+        PROXY_WS_UPSTREAMS: `127.0.0.1:${String(brokerWs)}`,
+      },
     });
     services.push(proxy);
     const proxyReady = await proxy.waitForLog('proxy ready');
@@ -88,12 +95,10 @@ describe('the whole stack, started as a user starts it', () => {
     };
     await waitFor(() => ready(ports.proxyAdmin), { what: 'proxy /readyz' });
 
-    const simulator = startServiceProcess(
-      'simulator',
-      join(repoRoot, 'apps/simulator/dist/main.js'),
-      ['--sensors', '3', '--interval', '200ms', '--images-interval', '300ms', '--url', `mqtt://127.0.0.1:${ports.proxyTcp}`, '--quiet'],
-      {},
-    );
+    const simulator = startServiceProcess('simulator', join(repoRoot, 'apps/simulator/dist/main.js'), {
+      cwd: repoRoot,
+      args: ['--sensors', '3', '--interval', '200ms', '--images-interval', '300ms', '--url', `mqtt://127.0.0.1:${ports.proxyTcp}`, '--quiet'],
+    });
     services.push(simulator);
   });
 
