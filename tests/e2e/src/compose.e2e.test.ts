@@ -1,6 +1,8 @@
 // Requirement 3, the stack as composed: docker-compose.yml is validated (`docker compose config`),
-// brought up on the images this run built (local base image), and the exposure rules hold for it:
-// only the proxy publishes (18831/8020, moved to free host ports through the compose variables),
+// brought up on the images this run built (local base image) after the README's first-run path (users
+// added with gateway-passwd), and the exposure rules hold for it: only the proxy publishes (18831/8020
+// and TLS 8883/8443, moved to free host ports through the compose variables), anonymous clients are
+// refused, the broker sees clients' real addresses (PROXY protocol v2 from the proxy),
 // the broker publishes nothing and is unreachable from the edge network, and the simulator's
 // readings arrive through the proxy's published port. Torn down with `down -v`. amd64 images
 // (native) and arm64 (emulated, chosen through the compose file's GATEWAY_PLATFORM).
@@ -35,12 +37,15 @@ describe.each<Arch>(['amd64', 'arm64'])('docker-compose.yml, %s images', (arch) 
     expect(proxy?.ports?.map((p) => [p.target, Number(p.published), p.host_ip])).toEqual([
       [compose.tcpPort, compose.tcpPort, '127.0.0.1'],
       [compose.wsPort, compose.wsPort, '127.0.0.1'],
+      [compose.tlsPort, compose.tlsPort, '127.0.0.1'],
+      [compose.wssPort, compose.wssPort, '127.0.0.1'],
     ]);
     expect(Object.keys(broker?.networks ?? {})).toEqual(['internal']);
     expect(Object.keys(proxy?.networks ?? {}).sort()).toEqual(['edge', 'internal']);
     expect(Object.keys(simulator?.networks ?? {})).toEqual(['edge']);
     expect(config.networks.internal?.internal).toBe(true);
     expect(broker?.volumes?.map((v) => [v.type, v.source, v.target])).toEqual([['volume', 'broker-data', '/data']]);
+    expect(proxy?.volumes?.map((v) => [v.type, v.source, v.target])).toEqual([['volume', 'proxy-data', '/data']]);
     for (const service of ['broker', 'proxy', 'simulator'] as const) expect(config.services[service]?.image).toBe(gatewayImage(service, arch));
   });
 
@@ -60,7 +65,9 @@ describe.each<Arch>(['amd64', 'arm64'])('docker-compose.yml, %s images', (arch) 
     expect(await compose.port('broker', BROKER_WS_PORT)).toBeUndefined();
     expect(await publishedPorts(await compose.containerId('broker'))).toEqual([]);
     expect(await publishedPorts(await compose.containerId('simulator'))).toEqual([]);
-    expect(await publishedPorts(await compose.containerId('proxy'))).toEqual([`${String(compose.tcpPort)}/tcp`, `${String(compose.wsPort)}/tcp`].sort());
+    expect(await publishedPorts(await compose.containerId('proxy'))).toEqual(
+      [compose.tcpPort, compose.wsPort, compose.tlsPort, compose.wssPort].map((port) => `${String(port)}/tcp`).sort(),
+    );
     expect(await compose.port('proxy', compose.tcpPort)).toBe(`127.0.0.1:${String(compose.tcpPort)}`);
     expect(await compose.port('proxy', compose.wsPort)).toBe(`127.0.0.1:${String(compose.wsPort)}`);
   });
@@ -69,6 +76,35 @@ describe.each<Arch>(['amd64', 'arm64'])('docker-compose.yml, %s images', (arch) 
     const compose = await startedCompose();
     await expectPublishReachesSubscriber(compose.mqttUrl);
     await expectPublishReachesSubscriber(compose.wsUrl, compose.mqttUrl);
+  });
+
+  test('anonymous clients and wrong passwords are refused; a user added with gateway-passwd gets in', async () => {
+    const compose = await startedCompose();
+    await expect(connectMqtt(compose.anonymousMqttUrl)).rejects.toThrow(/Not authorized/i);
+    await expect(connectMqtt(compose.mqttUrl.replace(compose.users.admin, 'wrong-password'))).rejects.toThrow(/Bad username or password/i);
+    const admin = await connectMqtt(compose.mqttUrl);
+    await admin.endAsync();
+  });
+
+  test('MQTT over TLS and WebSocket over TLS carry a publish (self-signed certificate made on first start)', async () => {
+    const compose = await startedCompose();
+    await expectPublishReachesSubscriber(compose.tlsUrl, compose.wssUrl, { rejectUnauthorized: false });
+  });
+
+  test("the broker logs each client's real address, relayed by the proxy", async () => {
+    const compose = await startedCompose();
+    const proxy = await inspectContainer(await compose.containerId('proxy'));
+    const proxyInternalIp = proxy.NetworkSettings.Networks[compose.resourceName('internal')]?.IPAddress ?? '';
+    const client = await connectMqtt(compose.mqttUrl, { clientId: `e2e-address-${arch}` });
+    await client.endAsync();
+    const logs = (await compose.mustCompose(['logs', '--no-color', '--no-log-prefix', 'broker'])).stdout;
+    const connected = logs
+      .split('\n')
+      .filter((line) => line.includes('"client connected"') && line.includes(`e2e-address-${arch}`))
+      .map((line) => JSON.parse(line) as { remoteAddress?: string; via?: string });
+    expect(connected).toHaveLength(1);
+    expect(connected[0]?.via).toMatch(new RegExp(`^${proxyInternalIp.replaceAll('.', '\\.')}:\\d+$`));
+    expect(connected[0]?.remoteAddress).not.toContain(proxyInternalIp);
   });
 
   test('a container on the edge network reaches the proxy but not the broker', async () => {
