@@ -67,6 +67,7 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
       aedes,
       maxPacketSize: config.maxPacketSize,
       maxInflight: config.maxInflight,
+      maxOutboundBuffer: config.maxOutboundBuffer,
       slots: new ConnectionSlots(config),
       limits,
       logger,

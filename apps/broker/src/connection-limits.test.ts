@@ -125,4 +125,22 @@ describe('connection limits', () => {
     again.on('message', (topic) => topics.add(topic));
     await waitFor(() => topics.size === 10, { what: 'all 10 messages redelivered' });
   });
+
+  it('disconnects a subscriber that stops reading, without holding back the others', async () => {
+    await using broker = await startTestBroker({ maxOutboundBuffer: 64 * 1024 });
+    const stuck = await openSocket(broker.tcpPort);
+    const subscribe = Buffer.from([0x82, 0x0c, 0, 1, 0, 7, ...Buffer.from('flood/#'), 0]);
+    stuck.write(Buffer.concat([connectPacket('stuck'), subscribe]));
+    await once(stuck, 'data'); // CONNACK (and maybe SUBACK): from now on it reads nothing
+    stuck.pause();
+    await using healthy = await connectClient(broker.tcpUrl);
+    await healthy.subscribeAsync('flood/#', { qos: 0 });
+    let received = 0;
+    healthy.on('message', () => (received += 1));
+    await using publisher = await connectClient(broker.tcpUrl);
+    const payload = Buffer.alloc(4096, 1);
+    for (let index = 0; index < 3000; index += 1) await publisher.publishAsync('flood/x', payload, { qos: 1 });
+    await waitFor(() => received === 3000, { what: 'all 3000 messages at the healthy subscriber', timeoutMs: 30_000 });
+    expect(await limitCount(broker, 'slow_consumer')).toBe(1);
+  });
 });

@@ -46,6 +46,8 @@ export interface ConnectionsOptions {
   maxPacketSize: number;
   /** Most QoS 1/2 messages written to a client and not yet acknowledged before it is disconnected. */
   maxInflight: number;
+  /** Most bytes waiting to be written to one client before it is disconnected as a slow consumer. */
+  maxOutboundBuffer: number;
   slots: ConnectionSlots;
   limits: LimitReporter;
   logger: Logger;
@@ -146,20 +148,27 @@ export class Connections {
    */
   #watchOutbound(stream: Duplex, info: ConnectionInfo, inflight: OutboundInflight): void {
     let closing = false;
-    const reader = new PacketSizeGuard(Number.MAX_SAFE_INTEGER, (firstByte) => {
-      if (closing || !inflight.sent(firstByte)) return;
+    const close = (limit: 'inflight_outbound' | 'slow_consumer', details: Record<string, unknown>, action: string) => {
       closing = true;
-      this.options.limits.report(
-        { limit: 'inflight_outbound', ...info, clientId: clientIdOf(stream), details: { unacknowledged: inflight.unacknowledged, maxInflight: inflight.max } },
-        'client is not acknowledging QoS 1/2 messages, closing the connection',
-      );
+      this.options.limits.report({ limit, ...info, clientId: clientIdOf(stream), details }, action);
       // After the packet being written, so the stream is not destroyed half-way through a write.
       setImmediate(() => stream.destroy());
+    };
+    const reader = new PacketSizeGuard(Number.MAX_SAFE_INTEGER, (firstByte) => {
+      if (closing || !inflight.sent(firstByte)) return;
+      close('inflight_outbound', { unacknowledged: inflight.unacknowledged, maxInflight: inflight.max }, 'client is not acknowledging QoS 1/2 messages, closing the connection');
     });
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     const observed = (chunk: unknown, ...rest: unknown[]): boolean => {
       if (!closing) reader.check(typeof chunk === 'string' ? Buffer.from(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8') : (chunk as Uint8Array));
-      return write(chunk, ...rest);
+      write(chunk, ...rest);
+      if (!closing && stream.writableLength > this.options.maxOutboundBuffer) {
+        close('slow_consumer', { bufferedBytes: stream.writableLength, maxOutboundBuffer: this.options.maxOutboundBuffer }, 'client is not reading what it is sent, closing the connection');
+      }
+      // Never "full": aedes would hold every delivery on this topic until this one client drains (its
+      // drainTimeout is 60 s), stalling all the others. The buffer is bounded by the check above instead,
+      // and a persistent session gets its QoS 1/2 messages again when the client reconnects.
+      return true;
     };
     stream.write = observed as Duplex['write'];
   }

@@ -14,6 +14,7 @@ export const limitNames = [
   'packet_size',
   'inflight_inbound',
   'inflight_outbound',
+  'slow_consumer',
 ] as const;
 export type LimitName = (typeof limitNames)[number];
 
