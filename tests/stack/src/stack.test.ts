@@ -61,7 +61,8 @@ describe('the whole stack, started as a user starts it', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'stack-broker-'));
     const broker = startServiceProcess('broker', join(repoRoot, 'apps/broker/dist/main.js'), {
       cwd: repoRoot,
-      env: { BROKER_TCP_PORT: '0', BROKER_WS_PORT: '0', BROKER_ADMIN_PORT: '0', BROKER_DATA_DIR: dataDir },
+      // PROXY protocol on both sides, as in the compose deployment: the broker learns each client's address from the proxy.
+      env: { BROKER_TCP_PORT: '0', BROKER_WS_PORT: '0', BROKER_ADMIN_PORT: '0', BROKER_DATA_DIR: dataDir, BROKER_PROXY_PROTOCOL: 'true' },
     });
     services.push(broker);
     const brokerReady = await broker.waitForLog('broker ready');
@@ -81,6 +82,7 @@ describe('the whole stack, started as a user starts it', () => {
         PROXY_WSS_PORT: '0',
         PROXY_TCP_UPSTREAMS: `127.0.0.1:${String(brokerTcp)}`,
         PROXY_WS_UPSTREAMS: `127.0.0.1:${String(brokerWs)}`,
+        PROXY_UPSTREAM_PROXY_PROTOCOL: 'true',
       },
     });
     services.push(proxy);
@@ -121,6 +123,25 @@ describe('the whole stack, started as a user starts it', () => {
       for (const image of watcher.images) expect(KNOWN_IMAGES).toContain(image);
     } finally {
       await watcher.client.endAsync();
+    }
+  });
+
+  it("tells the broker each client's own address and port, for TCP (PROXY v2) and WebSocket (X-Forwarded-For)", async () => {
+    const broker = services[0];
+    for (const url of [`mqtt://127.0.0.1:${ports.proxyTcp}`, `ws://127.0.0.1:${ports.proxyWs}/mqtt`]) {
+      const watcher = await watch(url);
+      const clientId = watcher.client.options.clientId ?? '';
+      const localPort = url.startsWith('mqtt:') ? (watcher.client.stream as { localPort?: number }).localPort : undefined;
+      await watcher.client.endAsync();
+      const line = await broker?.waitForLine(clientId);
+      const connected = broker
+        ?.recentLines()
+        .filter((text) => text.includes('"client connected"') && text.includes(clientId))
+        .map((text) => JSON.parse(text) as { remoteAddress?: string; via?: string });
+      expect(line, `broker log line for ${clientId}`).toBeDefined();
+      expect(connected?.[0]?.via, 'relayed by the proxy').toMatch(/^127\.0\.0\.1:\d+$/);
+      // Over TCP the proxy passes the client's own port; over WebSocket only its address.
+      expect(connected?.[0]?.remoteAddress).toBe(localPort === undefined ? '127.0.0.1' : `127.0.0.1:${String(localPort)}`);
     }
   });
 
