@@ -101,7 +101,8 @@ describe.each<Arch>(['amd64', 'arm64'])('docker-compose.yml, %s images', (arch) 
     const connected = logs
       .split('\n')
       .filter((line) => line.includes('"client connected"') && line.includes(`e2e-address-${arch}`))
-      .map((line) => JSON.parse(line) as { remoteAddress?: string; via?: string });
+      // `docker compose logs` may put terminal control codes before each line, even with --no-color.
+      .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as { remoteAddress?: string; via?: string });
     expect(connected).toHaveLength(1);
     expect(connected[0]?.via).toMatch(new RegExp(`^${proxyInternalIp.replaceAll('.', '\\.')}:\\d+$`));
     expect(connected[0]?.remoteAddress).not.toContain(proxyInternalIp);
