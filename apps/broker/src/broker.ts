@@ -3,6 +3,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Client } from 'aedes';
 import { createLogger, startAdminServer, type AdminServer, type Logger } from '@gateway/service-kit';
+import { installAcknowledgeAfterStore } from './acknowledge-after-store.js';
 import { aedesLimitOptions, limitOfAedesError } from './aedes-limits.js';
 import type { BrokerConfig } from './config.js';
 import { installConnectAdmission, type ConnectAdmission } from './connect-admission.js';
@@ -11,6 +12,7 @@ import { ConnectionSlots } from './connection-slots.js';
 import { Connections } from './connections.js';
 import { openClientAccess } from './client-access.js';
 import { installClientRules } from './client-rules.js';
+import { installDeliveryDedupe } from './delivery-dedupe.js';
 import { GatewayAedes } from './gateway-aedes.js';
 import { LimitReporter } from './limit-reporter.js';
 import { startTcpListener, type StartedListener } from './listeners/tcp.js';
@@ -75,6 +77,10 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
     const metrics = createBrokerMetrics({ connections, connectedClients: () => connected, retainedCount: () => retained.size });
     const policy = createTopicPolicy({ deny: config.topicDeny, allow: config.topicAllow });
     installClientRules(aedes, { policy, authentication: access.authentication, acl: access.acl, connections, metrics, logger });
+    // Both wrap hooks the client rules installed: QoS 1 is acknowledged once stored, and delivered live even
+    // when it reaches the emitter after a later message (aedes 1.2 would skip it until the next reconnect).
+    installAcknowledgeAfterStore(aedes);
+    installDeliveryDedupe(aedes);
     // Installed after the client rules: it wraps their authenticate and runs first.
     const rateLimiter = new ConnectRateLimiter({ limit: config.connectRateLimit, windowMs: config.connectRateWindowMs });
     const admission = installConnectAdmission(aedes, { connections, rateLimiter, limits });

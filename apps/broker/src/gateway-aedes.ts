@@ -1,5 +1,6 @@
-// aedes with two additions the gateway needs: a publish the policy refused is acknowledged but dropped
-// (MQTT-3.3.5-2 allows that instead of closing the connection), and a way to wait for publishes in flight.
+// aedes with the additions the gateway needs: a publish the policy refused is acknowledged but dropped
+// (MQTT-3.3.5-2 allows that instead of closing the connection), a publish done ahead of aedes' own (so that
+// a PUBACK can follow the store, see acknowledge-after-store.ts), and a way to wait for publishes in flight.
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 
 type PublishDone = (error?: Error) => void;
@@ -10,6 +11,7 @@ type BasePublish = (this: Aedes, packet: PublishPacket, client: Client | null, d
 const basePublish = Aedes.prototype.publish as unknown as BasePublish;
 
 export class GatewayAedes extends Aedes {
+  /** Packets aedes' own publish skips: refused by the policy, or already published ahead. */
   readonly #dropped = new WeakSet<PublishPacket>();
   #inFlight = 0;
   #onSettled: (() => void)[] = [];
@@ -22,6 +24,19 @@ export class GatewayAedes extends Aedes {
   /** Marks a packet (from authorizePublish) to be acknowledged as usual but neither stored nor delivered. */
   dropPublish(packet: PublishPacket): void {
     this.#dropped.add(packet);
+  }
+
+  /** True if the packet was marked with dropPublish (or already published ahead). */
+  isDropped(packet: PublishPacket): boolean {
+    return this.#dropped.has(packet);
+  }
+
+  /** Publishes a client's packet now (stored in the offline queues, delivered); aedes' own later publish of it is skipped. */
+  publishAhead(packet: PublishPacket, client: Client, done: PublishDone): void {
+    this.publish(packet, client, (error) => {
+      if (!error) this.#dropped.add(packet);
+      done(error);
+    });
   }
 
   override publish(packet: PublishPacket, clientOrDone?: Client | null | PublishDone, maybeDone?: PublishDone): void {
