@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/service-kit', 'packages/topics', 'apps/broker', 'apps/proxy', 'apps/simulator', 'tests/stack'],
+    projects: ['packages/service-kit', 'packages/topics', 'packages/access-control', 'packages/proxy-protocol', 'apps/broker', 'apps/proxy', 'apps/simulator', 'apps/bench', 'tests/stack'],
   },
 });

@@ -1,0 +1,3 @@
+import { preset } from '@gateway/vitest-config';
+
+export default preset;
