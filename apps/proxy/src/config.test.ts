@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultStaticDir, loadProxyConfig } from './config.js';
+import { defaultDataDir, defaultStaticDir, loadProxyConfig } from './config.js';
 
 describe('loadProxyConfig', () => {
   it('has the documented defaults', () => {
@@ -25,7 +25,7 @@ describe('loadProxyConfig', () => {
         requireClientCert: false,
         reloadIntervalMs: 10_000,
       },
-      dataDir: `${process.cwd()}/.data/proxy`,
+      dataDir: defaultDataDir,
       upstreamProxyProtocol: false,
       wsAllowedOrigins: [],
       adminHost: '127.0.0.1',
@@ -33,6 +33,8 @@ describe('loadProxyConfig', () => {
       logLevel: 'info',
     });
     expect(defaultStaticDir.replaceAll('\\', '/')).toMatch(/apps\/dashboard\/dist$/);
+    expect(defaultDataDir.replaceAll('\\', '/')).toMatch(/\/\.data\/proxy$/);
+    expect(defaultDataDir).not.toContain('apps');
   });
 
   it('parses upstream lists, durations and a relative static dir', () => {

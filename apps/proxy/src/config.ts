@@ -30,6 +30,9 @@ const originList = () =>
 /** `<repo>/apps/dashboard/dist`: this file lives in apps/proxy/src (or apps/proxy/dist once built). */
 export const defaultStaticDir = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 
+/** `<repo>/.data/proxy`, beside the broker's `<repo>/.data/broker` (git-ignored). */
+export const defaultDataDir = fileURLToPath(new URL('../../../.data/proxy', import.meta.url));
+
 const shape = {
   PROXY_HOST: fields.host('0.0.0.0'),
   PROXY_TCP_PORT: fields.port(18831),
@@ -56,7 +59,7 @@ const shape = {
   PROXY_DATA_DIR: z
     .string()
     .min(1)
-    .default('.data/proxy')
+    .default(defaultDataDir)
     .transform((dir) => (isAbsolute(dir) ? dir : resolve(dir))),
   PROXY_UPSTREAM_PROXY_PROTOCOL: fields.flag(false),
   PROXY_WS_ALLOWED_ORIGINS: originList(),
@@ -111,7 +114,7 @@ export interface ProxyConfig {
   /** The dashboard's built files, served on the WebSocket port (and the WebSocket-over-TLS port). */
   staticDir: string;
   tls: TlsConfig;
-  /** PROXY_DATA_DIR (default `.data/proxy` under the working directory): the proxy's own files (the generated self-signed certificate); `/data` in the container. */
+  /** PROXY_DATA_DIR (default `<repo>/.data/proxy`): the proxy's own files (the generated self-signed certificate); `/data` in the container. */
   dataDir: string;
   /**
    * PROXY_UPSTREAM_PROXY_PROTOCOL (default false): writes a PROXY protocol v2 header (client address, TLS facts) first on every connection to a raw MQTT
