@@ -69,6 +69,7 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
       aedes,
       maxPacketSize: config.maxPacketSize,
       maxInflight: config.maxInflight,
+      inflightTimeoutMs: config.inflightTimeoutMs,
       maxOutboundBuffer: config.maxOutboundBuffer,
       slots: new ConnectionSlots(config),
       limits,

@@ -50,6 +50,7 @@ const shape = {
   BROKER_CONNECT_RATE_WINDOW: fields.duration(1000).pipe(z.number().min(1, 'expected more than 0ms')),
   BROKER_CONNECT_QUEUE_LIMIT: fields.positiveInt(42),
   BROKER_MAX_INFLIGHT: fields.positiveInt(1000),
+  BROKER_INFLIGHT_TIMEOUT: fields.duration(10_000).pipe(z.number().min(100, 'expected at least 100ms')),
   BROKER_MAX_OUTBOUND_BUFFER: fields.byteSize(4 * 1024 * 1024).pipe(z.number().min(64 * 1024, 'expected at least 64KiB')),
   BROKER_ALLOW_ANONYMOUS: fields.optionalFlag(),
   BROKER_PASSWORD_FILE: optionalPath(),
@@ -96,6 +97,8 @@ export interface BrokerConfig {
   connectQueueLimit: number;
   /** QoS 1/2 messages awaiting acknowledgement per client, each direction, before it is disconnected. */
   maxInflight: number;
+  /** How long a client over `maxInflight` may go without acknowledging anything before it is disconnected. */
+  inflightTimeoutMs: number;
   /** Bytes waiting to be written to one client before it is disconnected as a slow consumer. */
   maxOutboundBuffer: number;
   /**
@@ -138,6 +141,7 @@ export function loadBrokerConfig(env: Record<string, string | undefined> = proce
     connectRateWindowMs: raw.BROKER_CONNECT_RATE_WINDOW,
     connectQueueLimit: raw.BROKER_CONNECT_QUEUE_LIMIT,
     maxInflight: raw.BROKER_MAX_INFLIGHT,
+    inflightTimeoutMs: raw.BROKER_INFLIGHT_TIMEOUT,
     maxOutboundBuffer: raw.BROKER_MAX_OUTBOUND_BUFFER,
     allowAnonymous: raw.BROKER_ALLOW_ANONYMOUS ?? (isLoopbackHost(raw.BROKER_HOST) && raw.BROKER_PASSWORD_FILE === undefined),
     passwordFile: raw.BROKER_PASSWORD_FILE,

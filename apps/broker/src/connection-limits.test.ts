@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { metricValue, waitFor } from '@gateway/service-kit/testing';
-import { connectClient, createClient, startTestBroker, type TestBroker } from './testing/test-broker.js';
+import { connectClient, startTestBroker, type TestBroker } from './testing/test-broker.js';
 
-/** A CONNECT packet (MQTT 3.1.1, clean session, keepalive 60 s) for `clientId`. */
-function connectPacket(clientId: string): Buffer {
+/** A CONNECT packet (MQTT 3.1.1, keepalive 60 s) for `clientId`. */
+function connectPacket(clientId: string, clean = true): Buffer {
   const id = Buffer.from(clientId);
-  const body = Buffer.concat([Buffer.from([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x02, 0, 60, id.length >> 8, id.length & 0xff]), id]);
+  const body = Buffer.concat([Buffer.from([0, 4, 0x4d, 0x51, 0x54, 0x54, 4, clean ? 0x02 : 0x00, 0, 60, id.length >> 8, id.length & 0xff]), id]);
   return Buffer.concat([Buffer.from([0x10, body.length]), body]);
 }
 
@@ -106,24 +106,32 @@ describe('connection limits', () => {
   });
 
   it('disconnects a subscriber that stops acknowledging QoS 1 messages, and redelivers to its session later', async () => {
-    await using broker = await startTestBroker({ maxInflight: 5 });
-    // Never calling `done` means MQTT.js never sends the PUBACK.
-    await using lazy = createClient(broker.tcpUrl, { clientId: 'lazy', clean: false, customHandleAcks: () => undefined });
-    const connected = new Promise<void>((resolve) => lazy.once('connect', () => resolve()));
-    lazy.connect();
-    await connected;
-    await lazy.subscribeAsync('load/#', { qos: 1 });
-    lazy.on('error', () => undefined); // EPIPE when it writes after the broker closed it
-    const closed = new Promise<void>((resolve) => lazy.once('close', () => resolve()));
+    await using broker = await startTestBroker({ maxInflight: 5, inflightTimeoutMs: 300 });
+    // A raw client: it subscribes with QoS 1 and never sends a PUBACK (MQTT.js always acknowledges in the end).
+    const lazy = await openSocket(broker.tcpPort);
+    const subscribe = Buffer.from([0x82, 0x0b, 0, 1, 0, 6, ...Buffer.from('load/#'), 1]);
+    lazy.write(Buffer.concat([connectPacket('lazy', false), subscribe]));
+    const received: Buffer[] = [];
+    lazy.on('data', (data: Buffer) => received.push(data));
+    await waitFor(() => Buffer.concat(received).includes(Buffer.from([0x90, 0x03, 0, 1, 1])), { what: 'SUBACK' });
+    const closed = closedAfter(lazy);
     await using publisher = await connectClient(broker.tcpUrl);
-    for (let index = 0; index < 10; index += 1) await publisher.publishAsync(`load/${String(index)}`, 'x', { qos: 1 });
+    // Over the limit at once, but closed only once it has acknowledged nothing for the timeout.
+    for (let index = 0; index < 8; index += 1) await publisher.publishAsync(`load/${String(index)}`, 'x', { qos: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(lazy.destroyed).toBe(false);
+    for (let index = 8; index < 10; index += 1) await publisher.publishAsync(`load/${String(index)}`, 'x', { qos: 1 });
     await closed;
     expect(await limitCount(broker, 'inflight_outbound')).toBe(1);
 
+    // Its session hands all 10 over at once, twice the limit: a client that acknowledges them is not closed.
     await using again = await connectClient(broker.tcpUrl, { clientId: 'lazy', clean: false });
     const topics = new Set<string>();
     again.on('message', (topic) => topics.add(topic));
     await waitFor(() => topics.size === 10, { what: 'all 10 messages redelivered' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(again.connected).toBe(true);
+    expect(await limitCount(broker, 'inflight_outbound')).toBe(1);
   });
 
   it('disconnects a subscriber that stops reading, without holding back the others', async () => {

@@ -46,6 +46,8 @@ export interface ConnectionsOptions {
   maxPacketSize: number;
   /** Most QoS 1/2 messages written to a client and not yet acknowledged before it is disconnected. */
   maxInflight: number;
+  /** How long a client over `maxInflight` may go without acknowledging anything before it is disconnected. */
+  inflightTimeoutMs: number;
   /** Most bytes waiting to be written to one client before it is disconnected as a slow consumer. */
   maxOutboundBuffer: number;
   slots: ConnectionSlots;
@@ -84,7 +86,7 @@ export class Connections {
     this.options.logger.debug({ ...info, admitted: slot.ok }, 'connection opened');
 
     this.options.aedes.handle(stream, request);
-    const inflight = new OutboundInflight(this.options.maxInflight);
+    const inflight = new OutboundInflight(this.options.maxInflight, this.options.inflightTimeoutMs);
     this.#guardInbound(stream, info, inflight);
     this.#watchOutbound(stream, info, inflight);
   }
@@ -156,7 +158,7 @@ export class Connections {
     };
     const reader = new PacketSizeGuard(Number.MAX_SAFE_INTEGER, (firstByte) => {
       if (closing || !inflight.sent(firstByte)) return;
-      close('inflight_outbound', { unacknowledged: inflight.unacknowledged, maxInflight: inflight.max }, 'client is not acknowledging QoS 1/2 messages, closing the connection');
+      close('inflight_outbound', { unacknowledged: inflight.unacknowledged, maxInflight: inflight.max, silentMs: Math.round(inflight.stalledMs) }, 'client is not acknowledging QoS 1/2 messages, closing the connection');
     });
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     const observed = (chunk: unknown, ...rest: unknown[]): boolean => {
