@@ -4,11 +4,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitFor } from '@gateway/service-kit/testing';
+import { canConnect, freePort, waitFor } from '@gateway/service-kit/testing';
 import type { Target } from './targets.js';
 
 /** infra/bench/: this file lives in apps/bench/src or apps/bench/dist. */
@@ -88,17 +87,6 @@ async function stopProgram(program: Program, signal: NodeJS.Signals): Promise<vo
   const timer = setTimeout(() => program.child.kill('SIGKILL'), 10_000);
   await program.exited;
   clearTimeout(timer);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export async function startReferenceStack(options: ReferenceStackOptions): Promise<StartedReferenceStack> {

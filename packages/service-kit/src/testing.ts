@@ -47,6 +47,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (a started program's listener is up). */
+export async function canConnect(port: number): Promise<boolean> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 export { captureLogs, type LogCapture, type LogLine } from './log-capture.js';
 
 export { mustRun, runCommand, type CommandResult, type RunOptions } from './run-command.js';

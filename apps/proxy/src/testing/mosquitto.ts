@@ -2,10 +2,9 @@
 // listeners on free loopback ports, anonymous access), started from a generated config file.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from '@gateway/service-kit/testing';
+import { canConnect, freePort, waitFor } from '@gateway/service-kit/testing';
 
 export interface StartedMosquitto {
   tcpPort: number;
@@ -39,15 +38,4 @@ export async function startMosquitto(): Promise<StartedMosquitto> {
     throw new Error(`mosquitto did not start: ${stderr.trim() || (error as Error).message}`, { cause: error });
   }
   return { tcpPort, wsPort, close, [Symbol.asyncDispose]: close };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
