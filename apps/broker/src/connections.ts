@@ -12,6 +12,7 @@ import { OutboundInflight } from './inflight-window.js';
 import type { LimitReporter } from './limit-reporter.js';
 import { PacketSizeGuard } from './packet-size-guard.js';
 import { formatPeer, type Peer } from './peer.js';
+import { batchWritesPerTurn } from './write-batching.js';
 
 export const listenerNames = ['tcp', 'websocket'] as const;
 export type ListenerName = (typeof listenerNames)[number];
@@ -145,8 +146,9 @@ export class Connections {
   }
 
   /**
-   * Follows the packets aedes writes to the client (mqtt-packet writes each one in several `write` calls)
-   * and closes the connection once too many QoS 1/2 PUBLISHes are unacknowledged: see inflight-window.ts.
+   * Follows the packets aedes writes to the client (mqtt-packet writes each one in several `write` calls),
+   * sends each event-loop turn's writes as one batch (write-batching.ts), and closes the connection once too
+   * many QoS 1/2 PUBLISHes are unacknowledged (inflight-window.ts) or too many bytes wait to be written.
    */
   #watchOutbound(stream: Duplex, info: ConnectionInfo, inflight: OutboundInflight): void {
     let closing = false;
@@ -161,8 +163,10 @@ export class Connections {
       close('inflight_outbound', { unacknowledged: inflight.unacknowledged, maxInflight: inflight.max, silentMs: Math.round(inflight.stalledMs) }, 'client is not acknowledging QoS 1/2 messages, closing the connection');
     });
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    const holdUntilNextTurn = batchWritesPerTurn(stream);
     const observed = (chunk: unknown, ...rest: unknown[]): boolean => {
       if (!closing) reader.check(typeof chunk === 'string' ? Buffer.from(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8') : (chunk as Uint8Array));
+      holdUntilNextTurn();
       write(chunk, ...rest);
       if (!closing && stream.writableLength > this.options.maxOutboundBuffer) {
         close('slow_consumer', { bufferedBytes: stream.writableLength, maxOutboundBuffer: this.options.maxOutboundBuffer }, 'client is not reading what it is sent, closing the connection');

@@ -12,6 +12,8 @@ import { GatewayProcesses, isHealthy, type StartedGatewayProcesses } from './fix
 import { validConnect } from './fixtures/malformed-mqtt.js';
 
 const flappingMs = 60_000;
+/** Restarts at the least, however slowly the machine restarts the broker. */
+const minCycles = 30;
 
 /** Clients that keep reconnecting through the proxy (MQTT.js reconnects every 200 ms), counting what happens. */
 function startPersistentTriers(urls: string[]): { clients: MqttClient[]; connects: () => number } {
@@ -26,11 +28,14 @@ function startPersistentTriers(urls: string[]): { clients: MqttClient[]; connect
   return { clients, connects: () => connects };
 }
 
-/** Starts the broker, lets it run about a second, stops it with `signal`; repeats until `untilMs`. */
-async function flapBroker(gateway: StartedGatewayProcesses, untilMs: number): Promise<{ cycles: number; signals: Record<string, number> }> {
+/**
+ * Starts the broker, lets it run about a second, stops it with `signal`; repeats until `untilMs` and for at
+ * least `minCycles` cycles (a loaded machine restarts the broker more slowly: it then flaps for longer).
+ */
+async function flapBroker(gateway: StartedGatewayProcesses, untilMs: number, minCycles: number): Promise<{ cycles: number; signals: Record<string, number> }> {
   const signals: Record<string, number> = {};
   let cycles = 0;
-  while (Date.now() < untilMs) {
+  while (Date.now() < untilMs || cycles < minCycles) {
     const signal = cycles % 2 === 0 ? 'SIGTERM' : 'SIGKILL';
     await sleep(400 + Math.random() * 600);
     await gateway.stopBroker(signal);
@@ -71,12 +76,13 @@ describe('a flapping broker behind the proxy', () => {
       }
     })();
     try {
-      const flaps = await flapBroker(gateway, Date.now() + flappingMs);
+      const flaps = await flapBroker(gateway, Date.now() + flappingMs, minCycles);
       run.flapping = false;
       await Promise.all([watchProxy, rawTrier]);
 
       console.log('flapping:', JSON.stringify({ ...flaps, healthChecks, unhealthy: unhealthy.length, connectsThroughProxy: triers.connects(), rawAttempts }));
-      expect(flaps.cycles, 'broker restarts').toBeGreaterThanOrEqual(20);
+      // The clients through the proxy kept getting in between restarts: the proxy reconnected them each time.
+      expect(triers.connects(), 'connections through the proxy while the broker flapped').toBeGreaterThan(minCycles);
       expect(gateway.proxy.process.isRunning(), 'the proxy is still running').toBe(true);
       expect(gateway.proxy.process.pid).toBe(proxyPid);
       expect(unhealthy, 'times /healthz of the proxy did not answer 200 during the flapping').toEqual([]);

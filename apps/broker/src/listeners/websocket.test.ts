@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { generate, parser as createParser, type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { metricValue } from '@gateway/service-kit/testing';
@@ -61,5 +62,38 @@ describe('WebSocket listener', () => {
     expect((await received).payload.length).toBe(900);
     const metrics = await (await fetch(`${broker.adminUrl}/metrics`)).text();
     expect(metricValue(metrics, 'gateway_broker_oversized_packets_total', 'listener="websocket"')).toBe(1);
+  });
+
+  it('delivers a burst of packets whole and in order, several packets to a WebSocket message', async () => {
+    await using broker = await startTestBroker();
+    // A raw WebSocket subscriber, to see the messages themselves; mqtt-packet parses the bytes across them.
+    const subscriber = new WebSocket(broker.wsUrl(), 'mqtt');
+    await once(subscriber, 'open');
+    const packets: Packet[] = [];
+    const parser = createParser();
+    parser.on('packet', (packet) => packets.push(packet));
+    let messages = 0;
+    subscriber.on('message', (data: Buffer) => {
+      messages += 1;
+      parser.parse(data);
+    });
+    const until = async (done: () => boolean) => {
+      const deadline = Date.now() + 20_000;
+      while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    subscriber.send(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'raw-ws', clean: true, keepalive: 60 }));
+    subscriber.send(generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'burst/+', qos: 1 }] }));
+    await until(() => packets.some((packet) => packet.cmd === 'suback'));
+    expect(packets.map((packet) => packet.cmd)).toEqual(['connack', 'suback']);
+
+    const count = 300;
+    await using publisher = await connectClient(broker.tcpUrl);
+    for (let index = 0; index < count; index += 1) publisher.publish(`burst/${String(index % 3)}`, `message ${String(index)}`);
+    const publishes = () => packets.filter((packet) => packet.cmd === 'publish');
+    await until(() => publishes().length === count);
+    expect(publishes().map((packet) => packet.payload.toString())).toEqual(Array.from({ length: count }, (_, index) => `message ${String(index)}`));
+    // Without batching every packet is at least one message (mqtt-packet writes it in several pieces).
+    expect(messages - 2).toBeLessThan(count);
+    subscriber.close();
   });
 });

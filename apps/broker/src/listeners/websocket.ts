@@ -2,13 +2,14 @@
 // each WebSocket message capped at the maximum packet size.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { createWebSocketStream, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { close, listen, type Logger } from '@gateway/service-kit';
 import type { Connections } from '../connections.js';
 import type { LimitReporter } from '../limit-reporter.js';
 import { formatPeer, peerFromUpgrade, socketPeer } from '../peer.js';
 import type { TrustedProxies } from '../trusted-proxies.js';
 import type { StartedListener } from './tcp.js';
+import { createMqttWebSocketStream } from './websocket-stream.js';
 
 const subprotocols = ['mqtt', 'mqttv3.1'];
 
@@ -56,7 +57,7 @@ export async function startWebSocketListener(options: {
     const socket = request.socket;
     clearTimeout(upgradeDeadlines.get(socket));
     // The stream buffers what arrives while the peer is being established (a host name may need resolving).
-    const stream = createWebSocketStream(ws);
+    const stream = createMqttWebSocketStream(ws);
     let remoteAddress = formatPeer(socketPeer(socket).address, socket.remotePort);
     ws.on('error', (error: Error & { code?: string }) => {
       const fields = { listener: 'websocket', remoteAddress, code: error.code, err: error.message };

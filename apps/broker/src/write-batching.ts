@@ -1,0 +1,28 @@
+// Sends what the broker writes to one client during an event-loop turn as one batch: the stream is corked at
+// the turn's first write and uncorked in a setImmediate, so a TCP socket sends all of the turn's packets in
+// one writev, and a WebSocket stream (with the _writev of listeners/websocket-stream.ts) in one frame.
+//
+// mqtt-packet already corks the stream for each packet it writes and uncorks it on process.nextTick, which
+// batches the writes of one synchronous run only; aedes delivers each packet from its own callback, most of
+// them in separate setImmediate callbacks, so without this each packet costs its own system call.
+// Corks nest: mqtt-packet's own cork/uncork pairs inside a turn leave the stream corked until this one's.
+import type { Writable } from 'node:stream';
+
+/**
+ * Returns the function to call before each write to `stream`: it corks the stream if this turn has not yet,
+ * and schedules the uncork for after the callbacks already queued for this turn (setImmediate runs them in
+ * order). Writes still count in `writableLength` while they wait, so buffer limits see them.
+ */
+export function batchWritesPerTurn(stream: Writable): () => void {
+  let corked = false;
+  const release = () => {
+    corked = false;
+    stream.uncork();
+  };
+  return () => {
+    if (corked) return;
+    corked = true;
+    stream.cork();
+    setImmediate(release);
+  };
+}
