@@ -9,8 +9,11 @@
 import type { Client, PublishPacket } from 'aedes';
 import type { GatewayAedes } from './gateway-aedes.js';
 
-/** Live messages remembered per client; overlapping-subscription copies arrive one right after the other. */
-const REMEMBERED = 32;
+/** The last live message handed to a client: its broker id and counter. */
+interface LastDelivery {
+  brokerId: string;
+  brokerCounter: number;
+}
 
 type Handle = (stream: unknown, request: unknown) => Client;
 type Counted = PublishPacket & { brokerId?: string | null; brokerCounter?: number };
@@ -23,7 +26,7 @@ const alwaysNew: ProxyHandler<Record<string, number>> = {
 };
 
 export function installDeliveryDedupe(aedes: GatewayAedes): void {
-  const remembered = new WeakMap<Client, Set<string>>();
+  const lastDelivery = new WeakMap<Client, LastDelivery>();
 
   // Every Client gets here (the listeners call aedes.handle), before any subscription can deliver to it.
   const handle = aedes.handle as Handle;
@@ -39,12 +42,16 @@ export function installDeliveryDedupe(aedes: GatewayAedes): void {
     // A packet id means a re-delivery from the session's store (aedes' check skipped those too); no broker
     // id means a retained message sent for a new subscription.
     if (messageId === undefined && brokerId && brokerCounter !== undefined) {
-      const key = `${brokerId}:${String(brokerCounter)}`;
-      let seen = remembered.get(client);
-      if (!seen) remembered.set(client, (seen = new Set()));
-      if (seen.has(key)) return null;
-      seen.add(key);
-      if (seen.size > REMEMBERED) seen.delete(seen.values().next().value as string);
+      // The copies of one message for one client's overlapping subscriptions are handed over one right after
+      // the other within one synchronous emit, with no other message for that client in between, so the
+      // last message a client got is the only one a copy can repeat. No key strings, no per-message garbage.
+      const last = lastDelivery.get(client);
+      if (last === undefined) lastDelivery.set(client, { brokerId, brokerCounter });
+      else if (last.brokerCounter === brokerCounter && last.brokerId === brokerId) return null;
+      else {
+        last.brokerId = brokerId;
+        last.brokerCounter = brokerCounter;
+      }
     }
     return authorizeForward.call(aedes, client, packet);
   };
