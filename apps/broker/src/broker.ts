@@ -19,6 +19,7 @@ import { startTcpListener, type StartedListener } from './listeners/tcp.js';
 import { startWebSocketListener } from './listeners/websocket.js';
 import { createBrokerMetrics } from './metrics.js';
 import { openPersistence, type BrokerPersistence } from './persistence.js';
+import { installTopicMatchCache } from './topic-match-cache.js';
 import { createTopicPolicy } from './topic-policy.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
@@ -82,6 +83,7 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
     // when it reaches the emitter after a later message (aedes 1.2 would skip it until the next reconnect).
     installAcknowledgeAfterStore(aedes);
     installDeliveryDedupe(aedes);
+    installTopicMatchCache(aedes);
     // Installed after the client rules: it wraps their authenticate and runs first.
     const rateLimiter = new ConnectRateLimiter({ limit: config.connectRateLimit, windowMs: config.connectRateWindowMs });
     const admission = installConnectAdmission(aedes, { connections, rateLimiter, limits });
