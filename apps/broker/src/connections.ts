@@ -146,7 +146,7 @@ export class Connections {
   }
 
   /**
-   * Follows the packets aedes writes to the client (mqtt-packet writes each one in several `write` calls),
+   * Follows the packets aedes writes to the client (one `write` per packet, patches/aedes@1.2.0.patch),
    * sends each event-loop turn's writes as one batch (write-batching.ts), and closes the connection once too
    * many QoS 1/2 PUBLISHes are unacknowledged (inflight-window.ts) or too many bytes wait to be written.
    */

@@ -2,10 +2,10 @@
 // the turn's first write and uncorked in a setImmediate, so a TCP socket sends all of the turn's packets in
 // one writev, and a WebSocket stream (with the _writev of listeners/websocket-stream.ts) in one frame.
 //
-// mqtt-packet already corks the stream for each packet it writes and uncorks it on process.nextTick, which
-// batches the writes of one synchronous run only; aedes delivers each packet from its own callback, most of
-// them in separate setImmediate callbacks, so without this each packet costs its own system call.
-// Corks nest: mqtt-packet's own cork/uncork pairs inside a turn leave the stream corked until this one's.
+// aedes writes each packet with one write (patches/aedes@1.2.0.patch) from its own callback, most of them in
+// separate setImmediate callbacks, so without this each packet costs its own system call (and over
+// WebSocket its own frame). Corks nest: a writer's own cork/uncork pairs inside a turn (mqtt-packet's
+// writeToStream makes one per packet) leave the stream corked until this one's.
 import type { Writable } from 'node:stream';
 
 /**

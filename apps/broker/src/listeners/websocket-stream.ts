@@ -1,8 +1,8 @@
 // The duplex stream aedes reads and writes a WebSocket connection through: ws' createWebSocketStream, which
 // sends each chunk written to it as its own WebSocket message, plus a _writev that sends the chunks buffered
 // on the stream (while it is corked, or while an earlier message is being written) as one binary message.
-// mqtt-packet writes a packet in several chunks, so this is what makes a packet, or a turn's worth of
-// packets (write-batching.ts), one frame and one socket write; MQTT over WebSocket lets packets share frames.
+// This is what makes a turn's worth of packets (write-batching.ts), or a packet written in pieces, one frame
+// and one socket write; MQTT over WebSocket lets packets share frames.
 import type { Duplex } from 'node:stream';
 import { createWebSocketStream, type WebSocket } from 'ws';
 

@@ -92,7 +92,7 @@ describe('WebSocket listener', () => {
     const publishes = () => packets.filter((packet) => packet.cmd === 'publish');
     await until(() => publishes().length === count);
     expect(publishes().map((packet) => packet.payload.toString())).toEqual(Array.from({ length: count }, (_, index) => `message ${String(index)}`));
-    // Without batching every packet is at least one message (mqtt-packet writes it in several pieces).
+    // Without batching every packet is at least one message.
     expect(messages - 2).toBeLessThan(count);
     subscriber.close();
   });
