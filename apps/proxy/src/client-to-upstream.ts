@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '@gateway/service-kit';
 import type { ListenerName, ProxyMetrics } from './metrics.js';
 import type { OpenConnections } from './open-connections.js';
-import { bridgeSockets } from './socket-bridge.js';
+import { ProxiedConnection, type BridgeContext } from './socket-bridge.js';
 import { tuneSocket } from './sockets.js';
 import { ConnectAbortedError, type UpstreamPool } from './upstream-pool.js';
 
@@ -18,48 +18,48 @@ export interface ListenerOptions {
   connections: OpenConnections;
 }
 
-export interface ClientToUpstreamOptions extends ListenerOptions {
-  listener: ListenerName;
+export interface ClientToUpstreamOptions {
+  /** The listener's context, shared by all its connections (see bridgeContext). */
+  context: BridgeContext;
+  pool: UpstreamPool;
   client: Socket;
-  logFields: Record<string, unknown>;
+  /** Log fields besides the listener and the client's address (the WebSocket request's URL...). */
+  logFields?: Record<string, unknown>;
   /** Writes what must reach the upstream before the client's own bytes (the WebSocket upgrade request). */
   beforeBridge?: (upstream: Socket) => void;
   /** Turns the client away when no upstream answered (a clean close, or an HTTP 502). */
   turnAway: (client: Socket) => void;
 }
 
+/** The part of a listener's options every one of its connections shares; make it once per listener. */
+export function bridgeContext(listener: ListenerName, options: ListenerOptions): BridgeContext {
+  return { listener, idleTimeoutMs: options.idleTimeoutMs, metrics: options.metrics, logger: options.logger, connections: options.connections };
+}
+
 export function connectClientToUpstream(options: ClientToUpstreamOptions): void {
-  const { listener, client, logFields, pool, metrics, logger } = options;
+  const { client, pool, context } = options;
   // No idle timeout of the server's own (node's HTTP timeouts included) reaches a proxied connection.
   tuneSocket(client, 0);
-  metrics.connectionOpened(listener);
-  options.connections.add(client);
-  const abort = new AbortController();
-  client.once('close', () => {
-    metrics.connectionClosed(listener);
-    abort.abort();
-  });
-  // Until the bridge takes over, a failing client socket only needs a debug line (and must not crash us).
-  const onEarlyError = (error: Error & { code?: string }) => logger.debug({ ...logFields, code: error.code, err: error.message }, 'client socket error before the upstream connected');
-  client.on('error', onEarlyError);
-
-  pool.connect(abort.signal).then(
+  const proxied = new ProxiedConnection(client, context, options.logFields);
+  const signal = (proxied.abort as AbortController).signal;
+  pool.connect(signal).then(
     ({ socket, upstream }) => {
-      client.off('error', onEarlyError);
       if (client.destroyed) {
         socket.destroy();
         return;
       }
       options.beforeBridge?.(socket);
-      bridgeSockets({ listener, client, upstream: socket, upstreamName: upstream, idleTimeoutMs: options.idleTimeoutMs, metrics, logger, logFields });
+      proxied.bridge(socket, upstream);
     },
     (error: unknown) => {
+      proxied.abort = undefined;
+      const { logger } = context;
       if (error instanceof ConnectAbortedError) {
-        logger.debug(logFields, 'client went away before an upstream connected');
+        if (logger.isLevelEnabled('debug')) logger.debug(proxied.logFields(), 'client went away before an upstream connected');
         return;
       }
-      metrics.upstreamUnavailable(listener);
-      logger.warn({ ...logFields, upstreams: pool.upstreams }, `upstream unavailable: ${(error as Error).message}`);
+      context.metrics.upstreamUnavailable(context.listener);
+      logger.warn({ ...proxied.logFields(), upstreams: pool.upstreams }, `upstream unavailable: ${(error as Error).message}`);
       options.turnAway(client);
     },
   );

@@ -34,17 +34,27 @@ export function createProxyMetrics(): ProxyMetrics {
 
   const active = new Gauge({ name: 'gateway_proxy_connections_active', help: 'Client connections open now', labelNames, registers });
   const total = new Counter({ name: 'gateway_proxy_connections_total', help: 'Client connections accepted', labelNames, registers });
-  const clientToUpstream = new Counter({
+  // Bytes are counted per chunk forwarded, on the hot path: plain numbers here, copied into the counters
+  // when they are scraped (a prom-client inc() hashes its labels on every call).
+  const bytesFromClient = zeroPerListener();
+  const bytesFromUpstream = zeroPerListener();
+  new Counter({
     name: 'gateway_proxy_bytes_client_to_upstream_total',
     help: 'Bytes forwarded from clients to the broker',
     labelNames,
     registers,
+    collect() {
+      copyTotals(this, bytesFromClient);
+    },
   });
-  const upstreamToClient = new Counter({
+  new Counter({
     name: 'gateway_proxy_bytes_upstream_to_client_total',
     help: 'Bytes forwarded from the broker to clients',
     labelNames,
     registers,
+    collect() {
+      copyTotals(this, bytesFromUpstream);
+    },
   });
   const connectFailures = new Counter({
     name: 'gateway_proxy_upstream_connect_failures_total',
@@ -78,7 +88,7 @@ export function createProxyMetrics(): ProxyMetrics {
   });
   for (const listener of listenerNames) {
     active.set({ listener }, 0);
-    for (const counter of [total, clientToUpstream, upstreamToClient, unavailable]) counter.inc({ listener }, 0);
+    for (const counter of [total, unavailable]) counter.inc({ listener }, 0);
   }
   for (const listener of ['websocket', 'wss'] as const) rejectedUpgrades.inc({ listener, reason: 'origin' }, 0);
   for (const listener of ['tls', 'wss'] as const) for (const reason of ['handshake', 'client-certificate'] as const) handshakeFailures.inc({ listener, reason }, 0);
@@ -90,12 +100,26 @@ export function createProxyMetrics(): ProxyMetrics {
       total.inc({ listener });
     },
     connectionClosed: (listener) => active.dec({ listener }),
-    bytesFromClient: (listener, bytes) => clientToUpstream.inc({ listener }, bytes),
-    bytesFromUpstream: (listener, bytes) => upstreamToClient.inc({ listener }, bytes),
+    bytesFromClient: (listener, bytes) => {
+      bytesFromClient[listener] += bytes;
+    },
+    bytesFromUpstream: (listener, bytes) => {
+      bytesFromUpstream[listener] += bytes;
+    },
     upstreamConnectFailed: (listener, upstream) => connectFailures.inc({ listener, upstream }),
     upstreamUnavailable: (listener) => unavailable.inc({ listener }),
     staticRequest: (statusCode) => staticRequests.inc({ status: String(statusCode) }),
     upgradeRejected: (listener, reason) => rejectedUpgrades.inc({ listener, reason }),
     tlsClientRefused: (listener, reason) => handshakeFailures.inc({ listener, reason }),
   };
+}
+
+function zeroPerListener(): Record<ListenerName, number> {
+  return { tcp: 0, tls: 0, websocket: 0, wss: 0 };
+}
+
+/** Sets a counter to running totals kept outside prom-client (they only grow, so it stays a counter). */
+function copyTotals(counter: Counter<'listener'>, totals: Record<ListenerName, number>): void {
+  counter.reset();
+  for (const listener of listenerNames) counter.inc({ listener }, totals[listener]);
 }

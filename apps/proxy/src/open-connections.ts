@@ -9,10 +9,13 @@ export class OpenConnections {
     return this.sockets.size;
   }
 
-  /** Tracks `socket` until it closes. */
+  /** Tracks `socket` until delete(): whoever adds a socket deletes it when it closes. */
   add(socket: Socket): void {
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  delete(socket: Socket): void {
+    this.sockets.delete(socket);
   }
 
   /** Closes every tracked socket cleanly (end, destroy after the grace period). */

@@ -2,9 +2,10 @@
 // upstream broker and the bytes are forwarded untouched, like an NGINX `stream { proxy_pass }` block;
 // optionally preceded by a PROXY protocol v2 header so the broker sees the client's real address.
 import { createServer, type Server, type Socket } from 'node:net';
-import { connectClientToUpstream, type ListenerOptions } from './client-to-upstream.js';
+import { bridgeContext, connectClientToUpstream, type ListenerOptions } from './client-to-upstream.js';
 import type { ListenerName } from './metrics.js';
-import { closeGracefully, remoteAddress } from './sockets.js';
+import type { BridgeContext } from './socket-bridge.js';
+import { closeGracefully } from './sockets.js';
 import { upstreamProxyHeader } from './upstream-header.js';
 
 export interface StreamProxyOptions extends ListenerOptions {
@@ -21,13 +22,18 @@ export function createStreamProxy(options: StreamProxyOptions): Server {
   return server;
 }
 
+/** Each listener's options and the context its connections share, made on its first connection. */
+const contexts = new WeakMap<StreamProxyOptions, Record<'tcp' | 'tls', BridgeContext | undefined>>();
+
 /** Proxies one accepted client (plain TCP, or TLS once its handshake is done) to an upstream; the client must be paused. */
 export function proxyStreamConnection(client: Socket, listener: Extract<ListenerName, 'tcp' | 'tls'>, options: StreamProxyOptions): void {
+  let shared = contexts.get(options);
+  if (shared === undefined) contexts.set(options, (shared = { tcp: undefined, tls: undefined }));
+  const context = (shared[listener] ??= bridgeContext(listener, options));
   connectClientToUpstream({
-    ...options,
-    listener,
+    context,
+    pool: options.pool,
     client,
-    logFields: { listener, remote: remoteAddress(client) },
     ...(options.proxyProtocol === true ? { beforeBridge: (upstream: Socket) => upstream.write(upstreamProxyHeader(client)) } : {}),
     turnAway: closeGracefully,
   });

@@ -6,7 +6,8 @@ import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { clientTlsFacts, commonNameHeaderValue } from './client-certificate.js';
-import { connectClientToUpstream, type ListenerOptions } from './client-to-upstream.js';
+import { bridgeContext, connectClientToUpstream, type ListenerOptions } from './client-to-upstream.js';
+import type { BridgeContext } from './socket-bridge.js';
 import type { ListenerName } from './metrics.js';
 import { createOriginPolicy, type OriginPolicy } from './origin-policy.js';
 import { closeGracefully, remoteAddress, remoteIp } from './sockets.js';
@@ -25,6 +26,7 @@ export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Bu
 export function createWebSocketProxy(options: WebSocketProxyOptions): UpgradeHandler {
   const listener = options.listener ?? 'websocket';
   const originPolicy = options.originPolicy ?? createOriginPolicy([]);
+  const context = bridgeContext(listener, options);
   return (request, socket, head) => {
     if (!(socket instanceof Socket)) {
       socket.destroy();
@@ -42,20 +44,21 @@ export function createWebSocketProxy(options: WebSocketProxyOptions): UpgradeHan
       answerAndClose(socket, 403, 'Forbidden', `WebSocket upgrade refused: ${decision.reason}\n`);
       return;
     }
-    proxyUpgrade(request, socket, head, listener, options);
+    proxyUpgrade(request, socket, head, context, options);
   };
 }
 
-function proxyUpgrade(request: IncomingMessage, client: Socket, head: Buffer, listener: 'websocket' | 'wss', options: WebSocketProxyOptions): void {
+function proxyUpgrade(request: IncomingMessage, client: Socket, head: Buffer, context: BridgeContext, options: WebSocketProxyOptions): void {
+  const listener = context.listener;
   const logFields = { listener, remote: remoteAddress(client), url: request.url };
   const clientCertCn = certificateIdentity(client, logFields, options);
   // Hold anything the client sends until the upstream is connected (a client should wait for the 101, but may not).
   client.pause();
   connectClientToUpstream({
-    ...options,
-    listener,
+    context,
+    pool: options.pool,
     client,
-    logFields: clientCertCn === undefined ? logFields : { ...logFields, clientCertCn },
+    logFields: clientCertCn === undefined ? { url: request.url } : { url: request.url, clientCertCn },
     beforeBridge: (upstream) => {
       upstream.write(upgradeRequestHead(request, { clientIp: remoteIp(client), proto: listener === 'wss' ? 'wss' : 'ws', clientCertCn }));
       if (head.length > 0) {
