@@ -2,7 +2,9 @@
 
 export type SlotLimit = 'max_connections' | 'max_connections_per_address';
 
-export type SlotVerdict = { ok: true; release: () => void } | { ok: false; limit: SlotLimit; open: number; max: number };
+export type SlotVerdict = { ok: true } | { ok: false; limit: SlotLimit; open: number; max: number };
+
+const ACQUIRED: SlotVerdict = { ok: true };
 
 export interface ConnectionSlotsOptions {
   maxConnections: number;
@@ -15,7 +17,7 @@ export class ConnectionSlots {
 
   constructor(private readonly options: ConnectionSlotsOptions) {}
 
-  /** Takes a slot for a connection from `address`; the caller releases it when the connection closes. */
+  /** Takes a slot for a connection from `address`; the caller releases it, once, when the connection closes. */
   acquire(address: string): SlotVerdict {
     const fromAddress = this.#perAddress.get(address) ?? 0;
     if (this.#total >= this.options.maxConnections) return { ok: false, limit: 'max_connections', open: this.#total, max: this.options.maxConnections };
@@ -24,18 +26,15 @@ export class ConnectionSlots {
     }
     this.#total += 1;
     this.#perAddress.set(address, fromAddress + 1);
-    let released = false;
-    return {
-      ok: true,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#total -= 1;
-        const left = (this.#perAddress.get(address) ?? 1) - 1;
-        if (left === 0) this.#perAddress.delete(address);
-        else this.#perAddress.set(address, left);
-      },
-    };
+    return ACQUIRED;
+  }
+
+  /** Gives back a slot `acquire` granted for `address`. */
+  release(address: string): void {
+    this.#total -= 1;
+    const left = (this.#perAddress.get(address) ?? 1) - 1;
+    if (left === 0) this.#perAddress.delete(address);
+    else this.#perAddress.set(address, left);
   }
 
   /** Open connections holding a slot, in total and from `address`. */

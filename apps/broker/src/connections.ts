@@ -12,7 +12,7 @@ import { OutboundInflight } from './inflight-window.js';
 import type { LimitReporter } from './limit-reporter.js';
 import { PacketSizeGuard } from './packet-size-guard.js';
 import { formatPeer, type Peer } from './peer.js';
-import { batchWritesPerTurn } from './write-batching.js';
+import { holdUntilNextTurn, turnBatch, type TurnBatch } from './write-batching.js';
 
 export const listenerNames = ['tcp', 'websocket'] as const;
 export type ListenerName = (typeof listenerNames)[number];
@@ -32,13 +32,6 @@ export interface ConnectionInfo {
 /** Why a connection got no slot; it is refused with CONNACK 3 when its CONNECT arrives. */
 export type SlotRefusal = Extract<SlotVerdict, { ok: false }>;
 
-interface TrackedSocket {
-  listener: ListenerName;
-  socket: Socket;
-  readSeen: number;
-  writtenSeen: number;
-}
-
 type ByteTotals = Record<ListenerName, number>;
 const zeroTotals = (): ByteTotals => ({ tcp: 0, websocket: 0 });
 
@@ -56,50 +49,214 @@ export interface ConnectionsOptions {
   logger: Logger;
 }
 
-export class Connections {
-  readonly #info = new WeakMap<object, ConnectionInfo>();
-  readonly #refusals = new WeakMap<object, SlotRefusal>();
-  readonly #sockets = new Set<TrackedSocket>();
-  readonly #unreportedRead = zeroTotals();
-  readonly #unreportedWritten = zeroTotals();
+// Memory: a broker holds thousands of mostly idle connections, so each one's state is one Connection object
+// (what describe() shows in its public fields, the rest private so that log spreads leave it out), found
+// from its stream and socket by a symbol; the listeners, the write wrapper and the size guards' callbacks
+// are functions shared by all connections rather than closures made for each.
+const kConnection = Symbol('gateway.connection');
+type Tagged = { [kConnection]?: Connection };
 
-  constructor(private readonly options: ConnectionsOptions) {}
+/** A size guard that knows its connection, so that one shared function serves as every guard's callback. */
+class ConnectionGuard extends PacketSizeGuard {
+  constructor(
+    maxPacketSize: number,
+    onPacket: (this: PacketSizeGuard, firstByte: number) => void,
+    readonly connection: Connection,
+  ) {
+    super(maxPacketSize, onPacket);
+  }
+}
+
+class Connection implements ConnectionInfo {
+  readonly listener: ListenerName;
+  readonly remoteAddress: string;
+  readonly sourceAddress: string;
+  declare readonly via?: string;
+  declare readonly certificateCn?: string;
+  readonly #registry: Registry;
+  readonly #stream: Duplex;
+  readonly #socket: Socket;
+  readonly #refusal: SlotRefusal | undefined;
+  #holdsSlot: boolean;
+  readonly #inbound: ConnectionGuard;
+  readonly #outbound: ConnectionGuard;
+  readonly #inflight: OutboundInflight;
+  #closing = false;
+  readonly #batch: TurnBatch;
+  #readSeen = 0;
+  #writtenSeen = 0;
+  #write: Duplex['write'];
+
+  constructor(registry: Registry, listener: ListenerName, stream: Duplex, socket: Socket, peer: Peer) {
+    this.listener = listener;
+    this.remoteAddress = formatPeer(peer.address, peer.port);
+    this.sourceAddress = peer.address;
+    if (peer.via !== undefined) (this as { via?: string }).via = peer.via;
+    if (peer.certificateCn !== undefined) (this as { certificateCn?: string }).certificateCn = peer.certificateCn;
+    const options = registry.options;
+    this.#registry = registry;
+    this.#stream = stream;
+    this.#socket = socket;
+    const slot = options.slots.acquire(peer.address);
+    this.#refusal = slot.ok ? undefined : slot;
+    this.#holdsSlot = slot.ok;
+    this.#inflight = new OutboundInflight(options.maxInflight, options.inflightTimeoutMs);
+    this.#inbound = new ConnectionGuard(options.maxPacketSize, packetReceived, this);
+    this.#outbound = new ConnectionGuard(Number.MAX_SAFE_INTEGER, packetSent, this);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- always invoked with .call(stream)
+    this.#write = stream.write;
+    this.#batch = turnBatch(stream);
+    (stream as Tagged)[kConnection] = this;
+    (socket as Tagged)[kConnection] = this;
+  }
+
+  get refusal(): SlotRefusal | undefined {
+    return this.#refusal;
+  }
+
+  /** Starts following the stream (after aedes' 'readable' listener, so it stays paused: 'data' then fires for each chunk aedes reads, before aedes parses it). */
+  watch(): void {
+    this.#socket.on('close', onSocketClose);
+    this.#stream.on('data', onStreamData);
+    this.#stream.write = observedWrite as Duplex['write'];
+  }
+
+  /** The socket closed: counts its last bytes, gives back its slot. */
+  closed(): void {
+    this.fold();
+    this.#registry.open.delete(this);
+    if (this.#holdsSlot) {
+      this.#holdsSlot = false;
+      this.#registry.options.slots.release(this.sourceAddress);
+    }
+  }
+
+  /** Adds the bytes counted on the socket since the last call to the unreported totals. */
+  fold(): void {
+    const totals = this.#registry.unreported;
+    const { bytesRead, bytesWritten } = this.#socket;
+    totals.read[this.listener] += bytesRead - this.#readSeen;
+    totals.written[this.listener] += bytesWritten - this.#writtenSeen;
+    this.#readSeen = bytesRead;
+    this.#writtenSeen = bytesWritten;
+  }
+
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  /** Checks each packet's size as aedes reads it (and counts the acknowledgements through the guard's callback). */
+  received(chunk: Buffer): void {
+    const verdict = this.#inbound.check(chunk);
+    if (verdict.ok) return;
+    const stream = this.#stream;
+    stream.off('data', onStreamData);
+    const clientId = clientIdOf(stream);
+    if (verdict.reason === 'oversized') {
+      const { packetSize, maxPacketSize } = verdict;
+      this.#registry.options.limits.report({ limit: 'packet_size', ...(this as ConnectionInfo), clientId, details: { packetSize, maxPacketSize } }, 'packet larger than the maximum packet size, closing the connection');
+    } else {
+      this.#registry.options.logger.warn({ ...(this as ConnectionInfo), clientId, ...verdict }, 'malformed packet length: closing the connection');
+    }
+    stream.destroy();
+  }
+
+  acknowledged(firstByte: number): void {
+    this.#inflight.received(firstByte);
+  }
+
+  sent(firstByte: number): void {
+    const inflight = this.#inflight;
+    if (this.#closing || !inflight.sent(firstByte)) return;
+    this.#close('inflight_outbound', { unacknowledged: inflight.unacknowledged, maxInflight: inflight.max, silentMs: Math.round(inflight.stalledMs) }, 'client is not acknowledging QoS 1/2 messages, closing the connection');
+  }
+
+  /**
+   * Follows the packets aedes writes to the client (one `write` per packet, patches/aedes@1.2.0.patch),
+   * sends each event-loop turn's writes as one batch (write-batching.ts), and closes the connection once too
+   * many QoS 1/2 messages go unacknowledged or too many bytes wait to be written.
+   */
+  write(chunk: unknown, rest: unknown[]): boolean {
+    const stream = this.#stream;
+    if (!this.#closing) this.#outbound.check(typeof chunk === 'string' ? Buffer.from(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8') : (chunk as Uint8Array));
+    holdUntilNextTurn(this.#batch);
+    (this.#write as (chunk: unknown, ...rest: unknown[]) => boolean).call(stream, chunk, ...rest);
+    const maxOutboundBuffer = this.#registry.options.maxOutboundBuffer;
+    if (!this.#closing && stream.writableLength > maxOutboundBuffer) {
+      this.#close('slow_consumer', { bufferedBytes: stream.writableLength, maxOutboundBuffer }, 'client is not reading what it is sent, closing the connection');
+    }
+    // Never "full": aedes would hold every delivery on this topic until this one client drains (its
+    // drainTimeout is 60 s), stalling all the others. The buffer is bounded by the check above instead,
+    // and a persistent session gets its QoS 1/2 messages again when the client reconnects.
+    return true;
+  }
+
+  #close(limit: 'inflight_outbound' | 'slow_consumer', details: Record<string, unknown>, action: string): void {
+    this.#closing = true;
+    const stream = this.#stream;
+    this.#registry.options.limits.report({ limit, ...(this as ConnectionInfo), clientId: clientIdOf(stream), details }, action);
+    // After the packet being written, so the stream is not destroyed half-way through a write.
+    setImmediate(() => stream.destroy());
+  }
+}
+
+function packetReceived(this: PacketSizeGuard, firstByte: number): void {
+  if (this instanceof ConnectionGuard) this.connection.acknowledged(firstByte);
+}
+
+function packetSent(this: PacketSizeGuard, firstByte: number): void {
+  if (this instanceof ConnectionGuard) this.connection.sent(firstByte);
+}
+
+function onStreamData(this: Duplex, chunk: Buffer): void {
+  (this as Tagged)[kConnection]?.received(chunk);
+}
+
+function observedWrite(this: Duplex, chunk: unknown, ...rest: unknown[]): boolean {
+  const connection = (this as Tagged)[kConnection];
+  return connection ? connection.write(chunk, rest) : true;
+}
+
+function onSocketClose(this: Socket): void {
+  (this as Tagged)[kConnection]?.closed();
+}
+
+/** What the connections of one Connections share. */
+interface Registry {
+  options: ConnectionsOptions;
+  /** Open connections, whose byte counts are read. */
+  open: Set<Connection>;
+  /** Bytes not yet taken by takeBytesRead/takeBytesWritten. */
+  unreported: { read: ByteTotals; written: ByteTotals };
+}
+
+export class Connections {
+  readonly #registry: Registry;
+
+  constructor(private readonly options: ConnectionsOptions) {
+    this.#registry = { options, open: new Set(), unreported: { read: zeroTotals(), written: zeroTotals() } };
+  }
 
   /**
    * Starts serving MQTT on `stream` (the socket itself for TCP, a WebSocket stream otherwise) for `peer`,
    * the client as the listener established it (see peer.ts).
    */
   accept(listener: ListenerName, stream: Duplex, socket: Socket, peer: Peer, request?: IncomingMessage): void {
-    const sourceAddress = peer.address;
-    const info: ConnectionInfo = { listener, remoteAddress: formatPeer(peer.address, peer.port), sourceAddress };
-    if (peer.via !== undefined) info.via = peer.via;
-    if (peer.certificateCn !== undefined) info.certificateCn = peer.certificateCn;
-    this.#info.set(stream, info);
-    const tracked: TrackedSocket = { listener, socket, readSeen: 0, writtenSeen: 0 };
-    this.#sockets.add(tracked);
-    const slot = this.options.slots.acquire(sourceAddress);
-    if (!slot.ok) this.#refusals.set(stream, slot);
-    socket.once('close', () => {
-      this.#fold(tracked);
-      this.#sockets.delete(tracked);
-      if (slot.ok) slot.release();
-    });
-    this.options.logger.debug({ ...info, admitted: slot.ok }, 'connection opened');
-
+    const connection = new Connection(this.#registry, listener, stream, socket, peer);
+    this.#registry.open.add(connection);
+    if (this.options.logger.isLevelEnabled('debug')) this.options.logger.debug({ ...(connection as ConnectionInfo), admitted: connection.refusal === undefined }, 'connection opened');
     this.options.aedes.handle(stream, request);
-    const inflight = new OutboundInflight(this.options.maxInflight, this.options.inflightTimeoutMs);
-    this.#guardInbound(stream, info, inflight);
-    this.#watchOutbound(stream, info, inflight);
+    connection.watch();
   }
 
   /** Listener and remote address of an aedes client's connection. */
   describe(client: Client): ConnectionInfo | undefined {
-    return this.#info.get(client.conn);
+    return (client.conn as Tagged)[kConnection];
   }
 
   /** The connection-slot limit a client's connection was over when it was accepted, if any. */
   refusalOf(client: Client): SlotRefusal | undefined {
-    return this.#refusals.get(client.conn);
+    return (client.conn as Tagged)[kConnection]?.refusal;
   }
 
   /** Log fields naming a client: its id, listener and remote address. */
@@ -109,82 +266,19 @@ export class Connections {
 
   /** Bytes read from the network since the last call, per listener (counted by node on each socket). */
   takeBytesRead(): ByteTotals {
-    for (const tracked of this.#sockets) this.#fold(tracked);
-    return take(this.#unreportedRead);
+    for (const connection of this.#registry.open) connection.fold();
+    return take(this.#registry.unreported.read);
   }
 
   /** Bytes written to the network since the last call, per listener. */
   takeBytesWritten(): ByteTotals {
-    for (const tracked of this.#sockets) this.#fold(tracked);
-    return take(this.#unreportedWritten);
+    for (const connection of this.#registry.open) connection.fold();
+    return take(this.#registry.unreported.written);
   }
 
   /** Destroys every connection still open (those aedes has not closed, such as ones that never sent CONNECT). */
   destroyAll(): void {
-    for (const tracked of this.#sockets) tracked.socket.destroy();
-  }
-
-  /** Checks each packet's size as aedes reads it, and counts the acknowledgements the client sends. */
-  #guardInbound(stream: Duplex, info: ConnectionInfo, inflight: OutboundInflight): void {
-    // Added after aedes' 'readable' listener, so the stream stays paused; 'data' then fires for each
-    // chunk aedes reads, before aedes parses it.
-    const guard = new PacketSizeGuard(this.options.maxPacketSize, (firstByte) => inflight.received(firstByte));
-    const onData = (chunk: Buffer) => {
-      const verdict = guard.check(chunk);
-      if (verdict.ok) return;
-      stream.off('data', onData);
-      const clientId = clientIdOf(stream);
-      if (verdict.reason === 'oversized') {
-        const { packetSize, maxPacketSize } = verdict;
-        this.options.limits.report({ limit: 'packet_size', ...info, clientId, details: { packetSize, maxPacketSize } }, 'packet larger than the maximum packet size, closing the connection');
-      } else {
-        this.options.logger.warn({ ...info, clientId, ...verdict }, 'malformed packet length: closing the connection');
-      }
-      stream.destroy();
-    };
-    stream.on('data', onData);
-  }
-
-  /**
-   * Follows the packets aedes writes to the client (one `write` per packet, patches/aedes@1.2.0.patch),
-   * sends each event-loop turn's writes as one batch (write-batching.ts), and closes the connection once too
-   * many QoS 1/2 PUBLISHes are unacknowledged (inflight-window.ts) or too many bytes wait to be written.
-   */
-  #watchOutbound(stream: Duplex, info: ConnectionInfo, inflight: OutboundInflight): void {
-    let closing = false;
-    const close = (limit: 'inflight_outbound' | 'slow_consumer', details: Record<string, unknown>, action: string) => {
-      closing = true;
-      this.options.limits.report({ limit, ...info, clientId: clientIdOf(stream), details }, action);
-      // After the packet being written, so the stream is not destroyed half-way through a write.
-      setImmediate(() => stream.destroy());
-    };
-    const reader = new PacketSizeGuard(Number.MAX_SAFE_INTEGER, (firstByte) => {
-      if (closing || !inflight.sent(firstByte)) return;
-      close('inflight_outbound', { unacknowledged: inflight.unacknowledged, maxInflight: inflight.max, silentMs: Math.round(inflight.stalledMs) }, 'client is not acknowledging QoS 1/2 messages, closing the connection');
-    });
-    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    const holdUntilNextTurn = batchWritesPerTurn(stream);
-    const observed = (chunk: unknown, ...rest: unknown[]): boolean => {
-      if (!closing) reader.check(typeof chunk === 'string' ? Buffer.from(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8') : (chunk as Uint8Array));
-      holdUntilNextTurn();
-      write(chunk, ...rest);
-      if (!closing && stream.writableLength > this.options.maxOutboundBuffer) {
-        close('slow_consumer', { bufferedBytes: stream.writableLength, maxOutboundBuffer: this.options.maxOutboundBuffer }, 'client is not reading what it is sent, closing the connection');
-      }
-      // Never "full": aedes would hold every delivery on this topic until this one client drains (its
-      // drainTimeout is 60 s), stalling all the others. The buffer is bounded by the check above instead,
-      // and a persistent session gets its QoS 1/2 messages again when the client reconnects.
-      return true;
-    };
-    stream.write = observed as Duplex['write'];
-  }
-
-  #fold(tracked: TrackedSocket): void {
-    const { bytesRead, bytesWritten } = tracked.socket;
-    this.#unreportedRead[tracked.listener] += bytesRead - tracked.readSeen;
-    this.#unreportedWritten[tracked.listener] += bytesWritten - tracked.writtenSeen;
-    tracked.readSeen = bytesRead;
-    tracked.writtenSeen = bytesWritten;
+    for (const connection of this.#registry.open) connection.destroy();
   }
 }
 

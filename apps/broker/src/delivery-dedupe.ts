@@ -25,6 +25,9 @@ const alwaysNew: ProxyHandler<Record<string, number>> = {
   deleteProperty: () => true,
 };
 
+/** Shared by every client: the handler ignores its target, so one object stands in for all their `duplicates`. */
+const noDuplicates = new Proxy({}, alwaysNew);
+
 export function installDeliveryDedupe(aedes: GatewayAedes): void {
   const lastDelivery = new WeakMap<Client, LastDelivery>();
 
@@ -32,7 +35,7 @@ export function installDeliveryDedupe(aedes: GatewayAedes): void {
   const handle = aedes.handle as Handle;
   (aedes as { handle: Handle }).handle = (stream, request) => {
     const client = handle.call(aedes, stream, request);
-    (client as unknown as { duplicates: object }).duplicates = new Proxy({}, alwaysNew);
+    (client as unknown as { duplicates: object }).duplicates = noDuplicates;
     return client;
   };
 

@@ -14,6 +14,8 @@ const PUBLISH = 3;
 const PUBACK = 4;
 const PUBCOMP = 7;
 
+const performanceNow = () => performance.now();
+
 export class OutboundInflight {
   #unacknowledged = 0;
   #lastAcknowledgedAt: number;
@@ -26,7 +28,7 @@ export class OutboundInflight {
   constructor(
     readonly max: number,
     readonly stallMs = 10_000,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = performanceNow,
   ) {
     this.#lastAcknowledgedAt = now();
   }

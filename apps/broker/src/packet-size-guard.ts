@@ -23,11 +23,11 @@ export class PacketSizeGuard {
 
   /**
    * @param maxPacketSize the largest whole packet (fixed header + remaining length) allowed, in bytes.
-   * @param onPacket called with the first byte of each packet whose fixed header passed the check.
+   * @param onPacket called, as a method of the guard, with the first byte of each packet whose fixed header passed the check.
    */
   constructor(
     readonly maxPacketSize: number,
-    private readonly onPacket?: (firstByte: number) => void,
+    private readonly onPacket?: (this: PacketSizeGuard, firstByte: number) => void,
   ) {}
 
   /** Advances over `chunk`; once a verdict is not ok, every later call returns it again. */

@@ -8,21 +8,35 @@
 // writeToStream makes one per packet) leave the stream corked until this one's.
 import type { Writable } from 'node:stream';
 
+/** One stream's batch: whether this turn's writes are being held. One small object per connection, no closures. */
+export interface TurnBatch {
+  readonly stream: Writable;
+  holding: boolean;
+}
+
+export function turnBatch(stream: Writable): TurnBatch {
+  return { stream, holding: false };
+}
+
 /**
- * Returns the function to call before each write to `stream`: it corks the stream if this turn has not yet,
- * and schedules the uncork for after the callbacks already queued for this turn (setImmediate runs them in
- * order). Writes still count in `writableLength` while they wait, so buffer limits see them.
+ * To call before each write to the batch's stream: corks the stream if this turn has not yet, and schedules
+ * the uncork for after the callbacks already queued for this turn (setImmediate runs them in order). Writes
+ * still count in `writableLength` while they wait, so buffer limits see them.
  */
+export function holdUntilNextTurn(batch: TurnBatch): void {
+  if (batch.holding) return;
+  batch.holding = true;
+  batch.stream.cork();
+  setImmediate(releaseTurn, batch);
+}
+
+function releaseTurn(batch: TurnBatch): void {
+  batch.holding = false;
+  batch.stream.uncork();
+}
+
+/** holdUntilNextTurn bound to one stream. */
 export function batchWritesPerTurn(stream: Writable): () => void {
-  let corked = false;
-  const release = () => {
-    corked = false;
-    stream.uncork();
-  };
-  return () => {
-    if (corked) return;
-    corked = true;
-    stream.cork();
-    setImmediate(release);
-  };
+  const batch = turnBatch(stream);
+  return () => holdUntilNextTurn(batch);
 }
