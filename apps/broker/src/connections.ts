@@ -1,7 +1,6 @@
 // Hands each accepted network connection to aedes and keeps what the gateway needs about it: which
 // listener and (source) address it came from, its byte counts, a connection slot (or the refusal to give
 // it one, answered at CONNECT), a packet-size guard on its stream and its outbound in-flight window.
-import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Client } from 'aedes';
@@ -241,17 +240,22 @@ export class Connections {
    * Starts serving MQTT on `stream` (the socket itself for TCP, a WebSocket stream otherwise) for `peer`,
    * the client as the listener established it (see peer.ts).
    */
-  accept(listener: ListenerName, stream: Duplex, socket: Socket, peer: Peer, request?: IncomingMessage): void {
+  accept(listener: ListenerName, stream: Duplex, socket: Socket, peer: Peer): void {
     const connection = new Connection(this.#registry, listener, stream, socket, peer);
     this.#registry.open.add(connection);
     if (this.options.logger.isLevelEnabled('debug')) this.options.logger.debug({ ...(connection as ConnectionInfo), admitted: connection.refusal === undefined }, 'connection opened');
-    this.options.aedes.handle(stream, request);
+    this.options.aedes.handle(stream);
     connection.watch();
   }
 
   /** Listener and remote address of an aedes client's connection. */
   describe(client: Client): ConnectionInfo | undefined {
     return (client.conn as Tagged)[kConnection];
+  }
+
+  /** Listener and remote address of the connection served on `stream`, once accepted. */
+  describeStream(stream: Duplex): ConnectionInfo | undefined {
+    return (stream as Tagged)[kConnection];
   }
 
   /** The connection-slot limit a client's connection was over when it was accepted, if any. */

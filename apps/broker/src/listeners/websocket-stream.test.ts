@@ -22,6 +22,7 @@ async function connectedPair() {
   const stream = createMqttWebSocketStream(ws);
   return {
     stream,
+    client,
     messages,
     async received(bytes: number) {
       const deadline = Date.now() + 10_000;
@@ -61,5 +62,27 @@ describe('createMqttWebSocketStream', () => {
     const bytes = await pair.received(18);
     expect(bytes.toString()).toBe('first-second-third');
     expect(pair.messages.map(String)).toEqual(['first', '-second-third']);
+  });
+
+  it('ends when the client closes, closes once ended, and terminates the WebSocket when destroyed', async () => {
+    await using pair = await connectedPair();
+    const received: Buffer[] = [];
+    pair.stream.on('data', (chunk: Buffer) => received.push(chunk));
+    pair.client.send(Buffer.from('hello'));
+    const ended = once(pair.stream, 'end');
+    const closed = once(pair.stream, 'close');
+    pair.client.close();
+    await ended;
+    pair.stream.end();
+    await closed;
+    expect(Buffer.concat(received).toString()).toBe('hello');
+
+    await using other = await connectedPair();
+    const clientClosed = once(other.client, 'close');
+    const otherClosed = once(other.stream, 'close');
+    other.stream.destroy();
+    await otherClosed;
+    await clientClosed;
+    expect(other.stream.destroyed).toBe(true);
   });
 });

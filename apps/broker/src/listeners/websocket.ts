@@ -2,14 +2,14 @@
 // each WebSocket message capped at the maximum packet size.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { close, listen, type Logger } from '@gateway/service-kit';
 import type { Connections } from '../connections.js';
 import type { LimitReporter } from '../limit-reporter.js';
 import { formatPeer, peerFromUpgrade, socketPeer } from '../peer.js';
 import type { TrustedProxies } from '../trusted-proxies.js';
 import type { StartedListener } from './tcp.js';
-import { createMqttWebSocketStream } from './websocket-stream.js';
+import { createMqttWebSocketStream, webSocketStreamOf } from './websocket-stream.js';
 
 const subprotocols = ['mqtt', 'mqttv3.1'];
 
@@ -40,7 +40,14 @@ export async function startWebSocketListener(options: {
     handleProtocols: (offered) => chooseSubprotocol(offered),
   });
   // A socket that has not finished its upgrade in time is closed; aedes' own CONNECT deadline takes over after.
+  // Memory: nothing made here outlives the upgrade (the deadline, its 'close' listener, the upgrade request),
+  // and the WebSocket's error listener is one function shared by all connections, not a closure per connection.
   const upgradeDeadlines = new WeakMap<Socket, NodeJS.Timeout>();
+  function clearUpgradeDeadline(this: Socket): void {
+    clearTimeout(upgradeDeadlines.get(this));
+    upgradeDeadlines.delete(this);
+    this.off('close', clearUpgradeDeadline);
+  }
   server.on('connection', (socket: Socket) => {
     const timer = setTimeout(() => {
       options.limits.report(
@@ -51,26 +58,28 @@ export async function startWebSocketListener(options: {
     }, options.upgradeTimeoutMs);
     timer.unref();
     upgradeDeadlines.set(socket, timer);
-    socket.once('close', () => clearTimeout(timer));
+    socket.on('close', clearUpgradeDeadline);
   });
+  function onWebSocketError(this: WebSocket, error: Error & { code?: string }): void {
+    const stream = webSocketStreamOf(this);
+    const socket = (this as unknown as { _socket: Socket | null })._socket;
+    const remoteAddress =
+      (stream && options.connections.describeStream(stream)?.remoteAddress) ?? (socket ? formatPeer(socketPeer(socket).address, socket.remotePort) : 'unknown');
+    const fields = { listener: 'websocket', remoteAddress, code: error.code, err: error.message };
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      options.logger.warn({ ...fields, maxPacketSize: options.maxPacketSize }, 'WebSocket message larger than the maximum packet size: closing the connection');
+    } else {
+      options.logger.warn(fields, 'WebSocket error: closing the connection');
+    }
+  }
   wss.on('connection', (ws, request: IncomingMessage) => {
     const socket = request.socket;
-    clearTimeout(upgradeDeadlines.get(socket));
+    clearUpgradeDeadline.call(socket);
     // The stream buffers what arrives while the peer is being established (a host name may need resolving).
     const stream = createMqttWebSocketStream(ws);
-    let remoteAddress = formatPeer(socketPeer(socket).address, socket.remotePort);
-    ws.on('error', (error: Error & { code?: string }) => {
-      const fields = { listener: 'websocket', remoteAddress, code: error.code, err: error.message };
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        options.logger.warn({ ...fields, maxPacketSize: options.maxPacketSize }, 'WebSocket message larger than the maximum packet size: closing the connection');
-      } else {
-        options.logger.warn(fields, 'WebSocket error: closing the connection');
-      }
-    });
-    void peerFromUpgrade(socket, request, options.trustedProxies).then((peer) => {
-      remoteAddress = formatPeer(peer.address, peer.port);
-      options.connections.accept('websocket', stream, socket, peer, request);
-    });
+    ws.on('error', onWebSocketError);
+    // aedes is not given the request (client.req): nothing reads it, and it would keep its headers for the connection's life.
+    void peerFromUpgrade(socket, request, options.trustedProxies).then((peer) => options.connections.accept('websocket', stream, socket, peer));
   });
   wss.on('error', (error) => options.logger.error({ listener: 'websocket', err: error }, 'WebSocket server error'));
 
