@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '@gateway/service-kit';
 import type { ListenerName, ProxyMetrics } from './metrics.js';
 import type { OpenConnections } from './open-connections.js';
-import { closeGracefully, remoteAddress } from './sockets.js';
+import { closeGracefully, remoteAddress, tuneSocket } from './sockets.js';
 
 /** What every connection of one listener shares. */
 export interface BridgeContext {
@@ -58,8 +58,7 @@ export class ProxiedConnection {
     this.abort = undefined;
     const { client, context } = this;
     (upstream as BridgedSocket)[connectionOf] = this;
-    upstream.setNoDelay(true);
-    upstream.setKeepAlive(true, keepAliveInitialDelayMs);
+    tuneSocket(upstream, 0);
     // Traffic either way passes through the client socket, so its timeout measures idleness of the pair.
     if (context.idleTimeoutMs > 0) {
       client.setTimeout(context.idleTimeoutMs);
@@ -101,9 +100,6 @@ export class ProxiedConnection {
     if (upstream) closeGracefully(upstream);
   }
 }
-
-/** TCP keep-alive probes after this long without traffic (as tuneSocket). */
-const keepAliveInitialDelayMs = 30_000;
 
 function connection(socket: Socket): ProxiedConnection {
   return (socket as BridgedSocket)[connectionOf] as ProxiedConnection;

@@ -4,7 +4,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { bridgeContext, connectClientToUpstream, type ListenerOptions } from './client-to-upstream.js';
 import type { ListenerName } from './metrics.js';
-import type { BridgeContext } from './socket-bridge.js';
 import { closeGracefully } from './sockets.js';
 import { upstreamProxyHeader } from './upstream-header.js';
 
@@ -17,24 +16,23 @@ export interface StreamProxyOptions extends ListenerOptions {
 export function createStreamProxy(options: StreamProxyOptions): Server {
   // pauseOnConnect: nothing is read from the client until its upstream is connected, so the MQTT CONNECT
   // the client sends straight away waits in the kernel buffer and is forwarded first, byte for byte.
-  const server = createServer({ pauseOnConnect: true }, (client) => proxyStreamConnection(client, 'tcp', options));
+  const server = createServer({ pauseOnConnect: true }, streamConnectionHandler('tcp', options));
   server.on('error', (error) => options.logger.error({ listener: 'tcp', err: error }, 'stream proxy server error'));
   return server;
 }
 
-/** Each listener's options and the context its connections share, made on its first connection. */
-const contexts = new WeakMap<StreamProxyOptions, Record<'tcp' | 'tls', BridgeContext | undefined>>();
-
-/** Proxies one accepted client (plain TCP, or TLS once its handshake is done) to an upstream; the client must be paused. */
-export function proxyStreamConnection(client: Socket, listener: Extract<ListenerName, 'tcp' | 'tls'>, options: StreamProxyOptions): void {
-  let shared = contexts.get(options);
-  if (shared === undefined) contexts.set(options, (shared = { tcp: undefined, tls: undefined }));
-  const context = (shared[listener] ??= bridgeContext(listener, options));
-  connectClientToUpstream({
-    context,
-    pool: options.pool,
-    client,
-    ...(options.proxyProtocol === true ? { beforeBridge: (upstream: Socket) => upstream.write(upstreamProxyHeader(client)) } : {}),
-    turnAway: closeGracefully,
-  });
+/**
+ * The handler of one listener's accepted clients (plain TCP, or TLS once its handshake is done): each is
+ * proxied to an upstream; the client must be paused. Its connections share one context, made here.
+ */
+export function streamConnectionHandler(listener: Extract<ListenerName, 'tcp' | 'tls'>, options: StreamProxyOptions): (client: Socket) => void {
+  const context = bridgeContext(listener, options);
+  return (client) =>
+    connectClientToUpstream({
+      context,
+      pool: options.pool,
+      client,
+      ...(options.proxyProtocol === true ? { beforeBridge: (upstream: Socket) => upstream.write(upstreamProxyHeader(client)) } : {}),
+      turnAway: closeGracefully,
+    });
 }

@@ -14,7 +14,7 @@ import { OpenConnections } from './open-connections.js';
 import type { OriginPolicy } from './origin-policy.js';
 import { ensureSelfSignedCertificate } from './self-signed.js';
 import { closeGraceMs, remoteAddress } from './sockets.js';
-import { proxyStreamConnection } from './stream-proxy.js';
+import { streamConnectionHandler } from './stream-proxy.js';
 import type { UpstreamPool } from './upstream-pool.js';
 import { createWebSocketProxy } from './websocket-proxy.js';
 
@@ -71,17 +71,18 @@ export async function startTlsListeners(options: TlsListenersOptions): Promise<S
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.error({ err: error }, 'error while closing a TLS listener'));
   };
   try {
+    const proxyTlsClient = streamConnectionHandler('tls', {
+      pool: options.pools.tls,
+      idleTimeoutMs: config.idleTimeoutMs,
+      metrics,
+      logger,
+      connections: tlsConnections,
+      proxyProtocol: config.upstreamProxyProtocol,
+    });
     const tlsServer = createTlsServer(serverOptions, (client) => {
       if (refuseUnverifiedClient(client, 'tls', config.tls.requireClientCert, metrics, logger)) return;
       client.pause();
-      proxyStreamConnection(client, 'tls', {
-        pool: options.pools.tls,
-        idleTimeoutMs: config.idleTimeoutMs,
-        metrics,
-        logger,
-        connections: tlsConnections,
-        proxyProtocol: config.upstreamProxyProtocol,
-      });
+      proxyTlsClient(client);
     });
     servers.tls = tlsServer;
     const tlsSockets = watchConnections(tlsServer, 'tls', metrics, logger);
