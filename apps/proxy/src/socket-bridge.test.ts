@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listen } from '@gateway/service-kit';
 import { metricValue, waitFor } from '@gateway/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProxy, type TestProxy } from './testing/test-proxy.js';
@@ -22,9 +23,7 @@ async function startRawUpstream(): Promise<RawUpstream> {
     if (taker) taker(socket);
     else queued.push(socket);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
+  const port = await listen(server, 0, '127.0.0.1');
   return {
     server,
     address: `127.0.0.1:${String(port)}`,
@@ -134,25 +133,15 @@ describe('socket bridge: bytes, order, backpressure and closing', () => {
     expect(digest(await received)).toBe(digest(all));
   });
 
-  it('passes a client FIN on after the data before it, and closes both sides', async () => {
+  it.each(['client', 'upstream'] as const)('passes a %s FIN on after the data before it, and closes both sides', async (sender) => {
     const client = await openClient(proxy);
     const server = await upstream.accepted();
+    const [from, to] = sender === 'client' ? [client, server] : [server, client];
     const data = randomBytes(1024 * 1024);
-    const atServer = collect(server);
-    client.resume();
-    await writeInPieces(client, data, true);
-    expect(digest(await atServer)).toBe(digest(data));
-    await Promise.all([once(server, 'close'), once(client, 'close')]);
-  });
-
-  it('passes an upstream FIN on after the data before it, and closes both sides', async () => {
-    const client = await openClient(proxy);
-    const server = await upstream.accepted();
-    const data = randomBytes(1024 * 1024);
-    const atClient = collect(client);
-    server.resume();
-    await writeInPieces(server, data, true);
-    expect(digest(await atClient)).toBe(digest(data));
+    const atReceiver = collect(to);
+    from.resume();
+    await writeInPieces(from, data, true);
+    expect(digest(await atReceiver)).toBe(digest(data));
     await Promise.all([once(server, 'close'), once(client, 'close')]);
   });
 
