@@ -31,8 +31,19 @@ export interface ConnectionInfo {
 /** Why a connection got no slot; it is refused with CONNACK 3 when its CONNECT arrives. */
 export type SlotRefusal = Extract<SlotVerdict, { ok: false }>;
 
-type ByteTotals = Record<ListenerName, number>;
-const zeroTotals = (): ByteTotals => ({ tcp: 0, websocket: 0 });
+/** A count per listener (bytes, messages). */
+export type PerListener = Record<ListenerName, number>;
+
+export function zeroPerListener(): PerListener {
+  return { tcp: 0, websocket: 0 };
+}
+
+/** Returns a copy of `counts` and sets them back to zero. */
+export function takePerListener(counts: PerListener): PerListener {
+  const copy = { ...counts };
+  for (const name of listenerNames) counts[name] = 0;
+  return copy;
+}
 
 export interface ConnectionsOptions {
   aedes: GatewayAedes;
@@ -226,14 +237,14 @@ interface Registry {
   /** Open connections, whose byte counts are read. */
   open: Set<Connection>;
   /** Bytes not yet taken by takeBytesRead/takeBytesWritten. */
-  unreported: { read: ByteTotals; written: ByteTotals };
+  unreported: { read: PerListener; written: PerListener };
 }
 
 export class Connections {
   readonly #registry: Registry;
 
   constructor(private readonly options: ConnectionsOptions) {
-    this.#registry = { options, open: new Set(), unreported: { read: zeroTotals(), written: zeroTotals() } };
+    this.#registry = { options, open: new Set(), unreported: { read: zeroPerListener(), written: zeroPerListener() } };
   }
 
   /**
@@ -250,7 +261,7 @@ export class Connections {
 
   /** Listener and remote address of an aedes client's connection. */
   describe(client: Client): ConnectionInfo | undefined {
-    return (client.conn as Tagged)[kConnection];
+    return this.describeStream(client.conn);
   }
 
   /** Listener and remote address of the connection served on `stream`, once accepted. */
@@ -269,27 +280,21 @@ export class Connections {
   }
 
   /** Bytes read from the network since the last call, per listener (counted by node on each socket). */
-  takeBytesRead(): ByteTotals {
+  takeBytesRead(): PerListener {
     for (const connection of this.#registry.open) connection.fold();
-    return take(this.#registry.unreported.read);
+    return takePerListener(this.#registry.unreported.read);
   }
 
   /** Bytes written to the network since the last call, per listener. */
-  takeBytesWritten(): ByteTotals {
+  takeBytesWritten(): PerListener {
     for (const connection of this.#registry.open) connection.fold();
-    return take(this.#registry.unreported.written);
+    return takePerListener(this.#registry.unreported.written);
   }
 
   /** Destroys every connection still open (those aedes has not closed, such as ones that never sent CONNECT). */
   destroyAll(): void {
     for (const connection of this.#registry.open) connection.destroy();
   }
-}
-
-function take(totals: ByteTotals): ByteTotals {
-  const copy = { ...totals };
-  for (const name of listenerNames) totals[name] = 0;
-  return copy;
 }
 
 /** The client id aedes gave the connection's client, once its CONNECT was accepted. */

@@ -3,7 +3,7 @@
 // and connections refused or closed by a limit.
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Client } from 'aedes';
-import { listenerNames, type Connections, type ListenerName } from './connections.js';
+import { listenerNames, takePerListener, zeroPerListener, type Connections, type ListenerName } from './connections.js';
 import { limitNames, type LimitName } from './limit-reporter.js';
 
 export interface BrokerMetrics {
@@ -78,7 +78,7 @@ export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetric
     labelNames,
     registers: [registry],
     collect() {
-      for (const listener of listenerNames) this.inc({ listener }, takeCount(unreportedReceived, listener));
+      for (const [listener, count] of Object.entries(takePerListener(unreportedReceived))) this.inc({ listener }, count);
     },
   });
   const messagesSent = new Counter({
@@ -87,7 +87,7 @@ export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetric
     labelNames,
     registers: [registry],
     collect() {
-      for (const listener of listenerNames) this.inc({ listener }, takeCount(unreportedSent, listener));
+      for (const [listener, count] of Object.entries(takePerListener(unreportedSent))) this.inc({ listener }, count);
     },
   });
   new Counter({
@@ -156,17 +156,6 @@ export function createBrokerMetrics(sources: BrokerMetricsSources): BrokerMetric
     authenticationFailed: (reason) => authFailures.inc({ reason }),
     accessDenied: (action) => denials.inc({ action }),
   };
-}
-
-function zeroPerListener(): Record<ListenerName, number> {
-  return Object.fromEntries(listenerNames.map((name) => [name, 0])) as Record<ListenerName, number>;
-}
-
-/** Returns a listener's count and resets it to zero. */
-function takeCount(counts: Record<ListenerName, number>, listener: ListenerName): number {
-  const count = counts[listener];
-  counts[listener] = 0;
-  return count;
 }
 
 /** aedes keeps a client's live subscriptions in `client.subscriptions`, which its type declarations leave out. */
