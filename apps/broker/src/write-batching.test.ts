@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { writeToStream } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { connectClient, startTestBroker } from './testing/test-broker.js';
-import { batchWritesPerTurn } from './write-batching.js';
+import { holdUntilNextTurn, turnBatch } from './write-batching.js';
 
 /** A writable that records each batch its underlying resource would be handed (one writev or one write). */
 function recordingStream() {
@@ -23,16 +23,16 @@ function recordingStream() {
 
 /** Wraps the stream's write like Connections does: hold the batch, then write. */
 function batchedWriter(stream: Writable) {
-  const hold = batchWritesPerTurn(stream);
+  const batch = turnBatch(stream);
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-    hold();
+    holdUntilNextTurn(batch);
     return write(chunk, ...rest);
   }) as Writable['write'];
   return (chunk: string | Buffer) => stream.write(chunk);
 }
 
-describe('batchWritesPerTurn', () => {
+describe('holdUntilNextTurn', () => {
   it('hands the writes of one turn, across callbacks, to the stream as one batch once the turn is over', async () => {
     const { stream, batches } = recordingStream();
     const write = batchedWriter(stream);

@@ -34,9 +34,3 @@ function releaseTurn(batch: TurnBatch): void {
   batch.holding = false;
   batch.stream.uncork();
 }
-
-/** holdUntilNextTurn bound to one stream. */
-export function batchWritesPerTurn(stream: Writable): () => void {
-  const batch = turnBatch(stream);
-  return () => holdUntilNextTurn(batch);
-}
