@@ -133,16 +133,18 @@ describe('socket bridge: bytes, order, backpressure and closing', () => {
     expect(digest(await received)).toBe(digest(all));
   });
 
-  it.each(['client', 'upstream'] as const)('passes a %s FIN on after the data before it, and closes both sides', async (sender) => {
+  it.each(['client', 'upstream'] as const)('passes a %s FIN on after the data before it to a slow reader, and closes both sides', async (sender) => {
     const client = await openClient(proxy);
     const server = await upstream.accepted();
     const [from, to] = sender === 'client' ? [client, server] : [server, client];
     const data = randomBytes(1024 * 1024);
-    const atReceiver = collect(to);
+    // Listened for from the start: the sender may be closed before the (slow) receiver has read everything.
+    const closed = Promise.all([once(server, 'close'), once(client, 'close')]);
+    const atReceiver = collect(to, true);
     from.resume();
     await writeInPieces(from, data, true);
     expect(digest(await atReceiver)).toBe(digest(data));
-    await Promise.all([once(server, 'close'), once(client, 'close')]);
+    await closed;
   });
 
   it('closes the client when the upstream resets, and the upstream when the client resets, with none left open', async () => {
