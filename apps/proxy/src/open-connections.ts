@@ -1,6 +1,6 @@
 // The client sockets a listener has accepted and not yet closed, so that shutting down can close them.
 import type { Socket } from 'node:net';
-import { closeGracefully } from './sockets.js';
+import { closeGraceMs, closeGracefully } from './sockets.js';
 
 export class OpenConnections {
   private readonly sockets = new Set<Socket>();
@@ -18,8 +18,8 @@ export class OpenConnections {
     this.sockets.delete(socket);
   }
 
-  /** Closes every tracked socket cleanly (end, destroy after the grace period). */
-  closeAll(graceMs?: number): void {
-    for (const socket of this.sockets) closeGracefully(socket, graceMs);
+  /** Closes every tracked socket cleanly (end, destroy after the grace period, which also bounds the flush: shutting down must not wait on a peer that does not read). */
+  closeAll(graceMs = closeGraceMs): void {
+    for (const socket of this.sockets) closeGracefully(socket, graceMs, graceMs);
   }
 }
