@@ -14,6 +14,7 @@ describe('loadProxyConfig', () => {
       connectRetries: 2,
       retryDelayMs: 200,
       idleTimeoutMs: 0,
+      workers: 1,
       staticDir: defaultStaticDir,
       tls: {
         enabled: true,
@@ -94,6 +95,8 @@ describe('loadProxyConfig', () => {
     expect(() => loadProxyConfig({ PROXY_WSS_PORT: '8020' })).toThrow(/PROXY_WSS_PORT: 8020 is already PROXY_WS_PORT/);
     expect(() => loadProxyConfig({ PROXY_UPSTREAM_PROXY_PROTOCOL: '2' })).toThrow(/PROXY_UPSTREAM_PROXY_PROTOCOL/);
     expect(() => loadProxyConfig({ PROXY_TLS_RELOAD_INTERVAL: '10ms' })).toThrow(/PROXY_TLS_RELOAD_INTERVAL/);
+    for (const workers of ['0', '65', 'two', '1.5']) expect(() => loadProxyConfig({ PROXY_WORKERS: workers })).toThrow(/PROXY_WORKERS/);
+    expect(loadProxyConfig({ PROXY_WORKERS: '4' }).workers).toBe(4);
     for (const bad of ['gw.local:8443', 'https://gw.local/dashboard', 'ftp://gw.local', 'null']) {
       expect(() => loadProxyConfig({ PROXY_WS_ALLOWED_ORIGINS: `https://ok.local,${bad}` })).toThrow(/PROXY_WS_ALLOWED_ORIGINS: expected origins such as/);
     }

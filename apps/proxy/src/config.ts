@@ -43,6 +43,7 @@ const shape = {
   PROXY_CONNECT_RETRIES: fields.nonNegativeInt(2),
   PROXY_RETRY_DELAY: fields.duration(200),
   PROXY_IDLE_TIMEOUT: fields.duration(0),
+  PROXY_WORKERS: fields.positiveInt(1).pipe(z.number().max(64, 'expected at most 64 workers')),
   PROXY_STATIC_DIR: z
     .string()
     .min(1)
@@ -111,6 +112,11 @@ export interface ProxyConfig {
   retryDelayMs: number;
   /** Closes a proxied connection after this long without traffic; 0 = never (MQTT keepalive decides). */
   idleTimeoutMs: number;
+  /**
+   * PROXY_WORKERS (default 1): processes that share the listeners, each taking connections in turn (node:cluster,
+   * like NGINX's worker_processes). Above 1, a primary process runs the admin server and restarts a worker that dies.
+   */
+  workers: number;
   /** The dashboard's built files, served on the WebSocket port (and the WebSocket-over-TLS port). */
   staticDir: string;
   tls: TlsConfig;
@@ -168,6 +174,7 @@ export function loadProxyConfig(env: Record<string, string | undefined> = proces
     connectRetries: raw.PROXY_CONNECT_RETRIES,
     retryDelayMs: raw.PROXY_RETRY_DELAY,
     idleTimeoutMs: raw.PROXY_IDLE_TIMEOUT,
+    workers: raw.PROXY_WORKERS,
     staticDir: raw.PROXY_STATIC_DIR,
     tls: {
       enabled: raw.PROXY_TLS,

@@ -2,7 +2,7 @@
 // over TLS, WebSocket over TLS) and the admin server, and closes them (stop accepting, close client
 // connections) on request.
 import type { AddressInfo } from 'node:net';
-import { close, createLogger, listen, startAdminServer, type Logger } from '@gateway/service-kit';
+import { close, createLogger, listen, startAdminServer, type AdminServer, type Logger, type ReadinessChecks } from '@gateway/service-kit';
 import { formatHostPort, type ProxyConfig } from './config.js';
 import type { CertificateInfo } from './certificate-store.js';
 import { createProxyMetrics, type ListenerName, type ProxyMetrics } from './metrics.js';
@@ -21,23 +21,54 @@ export interface StartProxyOptions {
   logger?: Logger;
 }
 
-export interface StartedProxy {
+/** The client-facing listeners of one proxy process, without the admin server (see startProxy). */
+export interface ProxyListeners {
   /** Bound ports (a configured port of 0 picks a free one). */
   tcpPort: number;
   wsPort: number;
   /** MQTT over TLS and WebSocket over TLS; undefined when PROXY_TLS is off. */
   tlsPort: number | undefined;
   wssPort: number | undefined;
-  adminPort: number;
+  metrics: ProxyMetrics;
+  /** One check per listener, for /readyz. */
+  readiness: ReadinessChecks;
   /** The TLS certificate served now (it changes when the files are replaced); undefined when PROXY_TLS is off. */
   certificate(): CertificateInfo | undefined;
+  /** Stops accepting and closes client connections; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export interface StartedProxy extends Omit<ProxyListeners, 'metrics' | 'readiness' | 'close'> {
+  adminPort: number;
   /** Stops accepting, closes client connections and the admin server; safe to call more than once. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** The whole proxy in this process: its listeners and the admin server (/healthz, /readyz, /metrics). */
 export async function startProxy(config: ProxyConfig, options: StartProxyOptions = {}): Promise<StartedProxy> {
   const logger = options.logger ?? createLogger('proxy', config.logLevel);
+  const listeners = await startProxyListeners(config, logger);
+  let admin: AdminServer;
+  try {
+    admin = await startAdminServer({ host: config.adminHost, port: config.adminPort, registry: listeners.metrics.registry, readiness: listeners.readiness, logger });
+  } catch (error) {
+    await listeners.close();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  const closeProxy = () =>
+    (closing ??= (async () => {
+      await admin.close().catch((error: unknown) => logger.error({ err: error }, 'error while closing the admin server'));
+      await listeners.close();
+      logger.info('proxy closed');
+    })());
+  const { tcpPort, wsPort, tlsPort, wssPort } = listeners;
+  return { tcpPort, wsPort, tlsPort, wssPort, certificate: () => listeners.certificate(), adminPort: admin.port, close: closeProxy, [Symbol.asyncDispose]: closeProxy };
+}
+
+/** Opens the raw MQTT, WebSocket/dashboard and (unless PROXY_TLS is off) TLS listeners. */
+export async function startProxyListeners(config: ProxyConfig, logger: Logger): Promise<ProxyListeners> {
   const metrics = createProxyMetrics();
   if (config.idleTimeoutMs > 0 && config.idleTimeoutMs < shortestSafeIdleTimeoutMs) {
     logger.warn({ idleTimeoutMs: config.idleTimeoutMs }, 'PROXY_IDLE_TIMEOUT is shorter than MQTT keepalive needs: idle clients will be dropped');
@@ -116,31 +147,20 @@ export async function startProxy(config: ProxyConfig, options: StartProxyOptions
 
     let accepting = true;
     const tlsReadiness = tls ? { tls: () => accepting && tls.listening().tls, wss: () => accepting && tls.listening().wss } : {};
-    const admin = await startAdminServer({
-      host: config.adminHost,
-      port: config.adminPort,
-      registry: metrics.registry,
-      readiness: { tcp: () => accepting && tcpServer.listening, websocket: () => accepting && site.server.listening, ...tlsReadiness },
-      logger,
-    });
-    cleanups.push(() => admin.close());
-
     let closing: Promise<void> | undefined;
-    const closeProxy = () =>
-      (closing ??= (async () => {
-        accepting = false;
-        await undo();
-        logger.info('proxy closed');
-      })());
     return {
       tcpPort,
       wsPort,
       tlsPort: tls?.tlsPort,
       wssPort: tls?.wssPort,
-      adminPort: admin.port,
+      metrics,
+      readiness: { tcp: () => accepting && tcpServer.listening, websocket: () => accepting && site.server.listening, ...tlsReadiness },
       certificate: () => tls?.certificate(),
-      close: closeProxy,
-      [Symbol.asyncDispose]: closeProxy,
+      close: () =>
+        (closing ??= (async () => {
+          accepting = false;
+          await undo();
+        })()),
     };
   } catch (error) {
     await undo();

@@ -1,8 +1,7 @@
 // The admin HTTP server every service runs on its own port: /healthz (the process answers),
-// /readyz (every readiness check passes) and /metrics (Prometheus text format from a prom-client registry).
+// /readyz (every readiness check passes) and /metrics (Prometheus text format from a prom-client registry or the like).
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 import type { Logger } from './logger.js';
 
 /** A named readiness check: true when that part of the service is ready. */
@@ -11,7 +10,8 @@ export type ReadinessChecks = Record<string, () => boolean>;
 export interface AdminServerOptions {
   host: string;
   port: number;
-  registry: Registry;
+  /** Where /metrics comes from: a prom-client Registry, or anything that renders the same text (a cluster's aggregate). */
+  registry: { metrics(): Promise<string>; readonly contentType: string };
   readiness: ReadinessChecks;
   logger: Logger;
 }
