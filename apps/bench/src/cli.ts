@@ -35,6 +35,7 @@ const program = new Command('gateway-bench')
   .option('--threads <n>', 'worker threads per role (publishers, subscribers)', '2')
   .option('--drain-timeout <time>', 'how long to wait for the last PUBACKs and deliveries after publishing stops', '10s')
   .option('--nginx-workers <n>', 'NGINX worker processes of the reference stack', '1')
+  .option('--proxy-workers <n>', 'worker processes of our proxy (PROXY_WORKERS)', '1')
   .option('--cpu-prof <dir>', 'record V8 CPU profiles of our broker and proxy (node --cpu-prof) and list their top self-time functions');
 
 async function main(): Promise<void> {
@@ -67,10 +68,11 @@ async function main(): Promise<void> {
     if (options.targets.length > 0) {
       targets = parseTargets(options.targets);
     } else {
-      ours = await startOurStack(cpuProfileDir === undefined ? {} : { cpuProfileDir });
+      const stackOptions = { proxyWorkers: options.proxyWorkers };
+      ours = await startOurStack(cpuProfileDir === undefined ? stackOptions : { ...stackOptions, cpuProfileDir });
       // Fresh copies (for the idle scenarios' memory readings) are never profiled.
       const freshOurs = (which: 'proxy' | 'direct') => async () => {
-        const stack = await startOurStack();
+        const stack = await startOurStack(stackOptions);
         return { target: stack.targets[which], close: () => stack.close() };
       };
       targets = [{ ...ours.targets.proxy, startFresh: freshOurs('proxy') }];

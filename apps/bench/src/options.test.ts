@@ -22,5 +22,8 @@ describe('parseBenchOptions', () => {
   it('names the bad option', () => {
     expect(() => parseBenchOptions({ duration: 'soon' })).toThrow(/--duration: expected a duration/);
     expect(() => parseBenchOptions({ idleConnections: '0' })).toThrow(/--idle-connections/);
+    expect(() => parseBenchOptions({ proxyWorkers: '65' })).toThrow(/--proxy-workers/);
+    expect(() => parseBenchOptions({ proxyWorkers: '2', cpuProf: '/tmp/p' })).toThrow(/--cpu-prof: .*--proxy-workers/);
+    expect(parseBenchOptions({ proxyWorkers: '2' }).proxyWorkers).toBe(2);
   });
 });

@@ -34,6 +34,7 @@ const schema = z.object({
   threads: count(1).default(2),
   drainTimeout: seconds().default(10_000),
   nginxWorkers: count(1).default(1),
+  proxyWorkers: count(1).max(64).default(1),
   cpuProf: z.string().min(1).optional(),
 });
 
@@ -55,6 +56,8 @@ export interface BenchOptions {
   threads: number;
   drainTimeoutMs: number;
   nginxWorkers: number;
+  /** PROXY_WORKERS of our proxy. */
+  proxyWorkers: number;
   /** Directory for the V8 CPU profiles of our broker and proxy. */
   cpuProfileDir: string | undefined;
 }
@@ -68,6 +71,7 @@ export function parseBenchOptions(raw: Record<string, unknown>): BenchOptions {
   }
   const options = parsed.data;
   if (options.compare && options.target.length > 0) throw new Error('--compare starts both stacks itself: leave out --target');
+  if (options.cpuProf !== undefined && options.proxyWorkers > 1) throw new Error('--cpu-prof: profiles one proxy process; leave out --proxy-workers');
   const rounds = options.rounds ?? (options.quick ? 1 : options.compare ? 3 : 1);
   if (options.compare && !options.quick && rounds < 3) throw new Error('--rounds: at least 3 with --compare (medians of fewer runs mean little)');
   return {
@@ -88,6 +92,7 @@ export function parseBenchOptions(raw: Record<string, unknown>): BenchOptions {
     threads: options.threads,
     drainTimeoutMs: options.quick ? Math.min(options.drainTimeout, 3000) : options.drainTimeout,
     nginxWorkers: options.nginxWorkers,
+    proxyWorkers: options.proxyWorkers,
     cpuProfileDir: options.cpuProf,
   };
 }

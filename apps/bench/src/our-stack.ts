@@ -16,6 +16,8 @@ export const proxyEntry = fileURLToPath(new URL('../../proxy/dist/main.js', impo
 export interface OurStackOptions {
   /** Write a V8 CPU profile of each service into this directory (node --cpu-prof) when it stops. */
   cpuProfileDir?: string;
+  /** PROXY_WORKERS (1 by default); the proxy's pids then include its workers (memory and CPU are read per process tree). */
+  proxyWorkers?: number;
 }
 
 export interface StartedOurStack {
@@ -83,6 +85,7 @@ export async function startOurStack(options: OurStackOptions = {}): Promise<Star
         PROXY_DATA_DIR: join(dataDir, 'proxy'),
         PROXY_TCP_UPSTREAMS: upstream(brokerTcp),
         PROXY_WS_UPSTREAMS: upstream(brokerWs),
+        PROXY_WORKERS: String(options.proxyWorkers ?? 1),
       },
     });
     started.push(proxy);
