@@ -1,12 +1,13 @@
 // The idle-connections scenario: open K MQTT connections to a target, hold them, and report how much
-// resident memory each one costs the broker and the proxy (VmRSS after, minus before, divided by K).
+// resident memory each one costs the broker and the proxy (VmRSS after, minus before, divided by K; both read
+// after the same quiet time).
 import { openMqttConnection, type MqttConnection } from './mqtt-connection.js';
 import { residentBytes } from './process-stats.js';
 import type { IdleScenario } from './scenarios.js';
 import type { Target } from './targets.js';
 
 export interface IdleOptions {
-  /** How long the connections stay open before memory is read. */
+  /** How long the connections stay open before memory is read; the baseline is read after as long a wait. */
   holdMs: number;
   /** Connections opened at once. */
   concurrency: number;
@@ -36,6 +37,9 @@ export async function runIdleScenario(target: Target, scenario: IdleScenario, op
   if (url === undefined) throw new Error(`target ${target.name} has no ${scenario.transport} URL`);
   const run = `${String(process.pid)}-${String(++runCounter)}`;
   const memory = (pids: readonly number[]) => (pids.length === 0 ? undefined : residentBytes(pids));
+  // The baseline settles as long as the connections will: a process shrinks its heap after start-up once it
+  // is quiet (V8's memory reducer), and a baseline read before that would hide what the connections cost.
+  await new Promise((resolve) => setTimeout(resolve, options.holdMs));
   const brokerBaseline = memory(target.brokerPids);
   const proxyBaseline = memory(target.proxyPids);
   const connections: MqttConnection[] = [];
