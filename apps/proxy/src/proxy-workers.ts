@@ -71,7 +71,8 @@ export async function startProxyWorkers(config: ProxyConfig, logger: Logger): Pr
     await Promise.all(
       workers.map(async (worker) => {
         const exited = once(worker, 'exit');
-        if (worker.isConnected()) worker.send(shutdownMessage);
+        // A worker that got the signal too (Ctrl-C reaches the whole process group) may be leaving already.
+        if (worker.isConnected()) worker.send(shutdownMessage, undefined, undefined, () => undefined);
         const timer = setTimeout(() => worker.process.kill('SIGKILL'), workerStopTimeoutMs);
         await exited;
         clearTimeout(timer);
