@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { generate, parser as createParser, type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -96,4 +98,54 @@ describe('WebSocket listener', () => {
     expect(messages - 2).toBeLessThan(count);
     subscriber.close();
   });
+
+  it('reads WebSocket frames however TCP splits them: a frame over several reads, several frames in one read', async () => {
+    await using broker = await startTestBroker();
+    await using subscriber = await connectClient(broker.tcpUrl);
+    await subscriber.subscribeAsync('split/#');
+    const received: string[] = [];
+    subscriber.on('message', (_topic, payload) => received.push(payload.toString()));
+
+    const socket = connect(Number(new URL(broker.wsUrl()).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      ['GET /mqtt HTTP/1.1', 'Host: localhost', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Protocol: mqtt', '', ''].join('\r\n'),
+    );
+    const [response] = (await once(socket, 'data')) as [Buffer];
+    expect(response.toString()).toMatch(/^HTTP\/1\.1 101/);
+
+    /** Writes `bytes` in pieces of 1 to 40 bytes, each given its own turn of the event loop so the broker reads it on its own. */
+    const writeInPieces = async (bytes: Buffer) => {
+      for (let offset = 0; offset < bytes.length; ) {
+        const size = 1 + Math.floor(Math.random() * 40);
+        socket.write(bytes.subarray(offset, offset + size));
+        offset += size;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const connack = once(socket, 'data');
+    await writeInPieces(maskedFrame(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'split-frames', clean: true, keepalive: 60 })));
+    const [frame] = (await connack) as [Buffer];
+    expect(frame.subarray(2, 4)).toEqual(Buffer.from([0x20, 0x02])); // an unmasked binary frame holding CONNACK
+
+    // Short payloads (7-bit frame length) and long ones (16-bit length), all masked as a client must; the
+    // first half in small pieces, the rest in one write that holds many frames.
+    const payloads = Array.from({ length: 200 }, (_, index) => (index % 5 === 0 ? `long ${String(index)} ${'x'.repeat(300)}` : `short ${String(index)}`));
+    const frames = payloads.map((payload, index) => maskedFrame(generate({ cmd: 'publish', topic: `split/${String(index % 4)}`, payload, qos: 0, retain: false, dup: false })));
+    await writeInPieces(Buffer.concat(frames.slice(0, 100)));
+    socket.write(Buffer.concat(frames.slice(100)));
+    const deadline = Date.now() + 10_000;
+    while (received.length < payloads.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(received).toEqual(payloads);
+    socket.destroy();
+  });
 });
+
+/** A binary WebSocket frame as a client sends it: FIN, opcode 2, masked with a random key. */
+function maskedFrame(payload: Buffer): Buffer {
+  const mask = randomBytes(4);
+  const length = payload.length;
+  const header = length < 126 ? Buffer.from([0x82, 0x80 | length]) : Buffer.from([0x82, 0x80 | 126, length >> 8, length & 0xff]);
+  const masked = Buffer.from(payload.map((byte, index) => byte ^ (mask[index & 3] as number)));
+  return Buffer.concat([header, mask, masked]);
+}
