@@ -50,7 +50,7 @@ export async function startBroker(config: BrokerConfig, options: StartBrokerOpti
     const trustedProxies = await TrustedProxies.create(config.trustedProxies, logger);
     cleanups.push(() => Promise.resolve(trustedProxies.close()));
 
-    const persistence = await openPersistence(config.persistence, config.dataDir);
+    const persistence = await openPersistence(config.persistence, config.dataDir, (error) => logger.warn({ err: error }, 'reading retained messages failed'));
     cleanups.push(() => persistence.close());
     logger.info({ persistence: config.persistence, dataDir: config.persistence === 'level' ? config.dataDir : undefined }, 'persistence open');
 

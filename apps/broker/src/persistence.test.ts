@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openPersistence } from './persistence.js';
 import { createClient, createTempDir, connectClient, nextMessage, startTestBroker } from './testing/test-broker.js';
 
 describe('durable persistence across a broker restart', () => {
@@ -42,5 +43,19 @@ describe('durable persistence across a broker restart', () => {
     const will = await retained;
     expect(will.payload.toString()).toBe('false');
     expect(will.retain).toBe(true);
+  });
+});
+
+describe('openPersistence', () => {
+  it('reports a retained-message read that fails (the store closed under it) instead of throwing it', async () => {
+    await using dataDir = await createTempDir();
+    const errors: Error[] = [];
+    const persistence = await openPersistence('level', dataDir.path, (error) => errors.push(error));
+    await persistence.close();
+    // What aedes does with a SUBSCRIBE's retained messages: pipe the stream on, with no 'error' listener of its own.
+    const stream = persistence.aedesPersistence.createRetainedStreamCombi(['#']);
+    stream.resume();
+    await new Promise((resolve) => stream.once('close', resolve));
+    expect(errors.map((error) => (error as Error & { code?: string }).code)).toEqual(['LEVEL_DATABASE_NOT_OPEN']);
   });
 });

@@ -10,6 +10,7 @@ import type { PersistenceKind } from './config.js';
 export interface AedesPersistence {
   setup(broker: unknown): Promise<void>;
   createRetainedStream(pattern: string): Readable;
+  createRetainedStreamCombi(patterns: string[]): Readable;
   destroy(): Promise<void> | undefined;
 }
 
@@ -28,10 +29,15 @@ const require = createRequire(import.meta.url);
 const levelPersistence = require('aedes-persistence-level') as (db: Level<string, unknown>) => AedesPersistence;
 const memoryPersistence = require('aedes-persistence') as () => AedesPersistence;
 
-export async function openPersistence(kind: PersistenceKind, dataDir: string): Promise<BrokerPersistence> {
+/**
+ * Opens the store. `onReadError` hears of a retained-message read that failed: aedes pipes those streams
+ * (a SUBSCRIBE's retained messages) without an 'error' listener, so a read that fails, such as one still
+ * under way when the store closes at shutdown, would otherwise be an uncaught exception.
+ */
+export async function openPersistence(kind: PersistenceKind, dataDir: string, onReadError: (error: Error) => void): Promise<BrokerPersistence> {
   if (kind === 'memory') {
     let open = true;
-    const aedesPersistence = memoryPersistence();
+    const aedesPersistence = guardRetainedStreams(memoryPersistence(), onReadError);
     return {
       kind,
       aedesPersistence,
@@ -51,7 +57,7 @@ export async function openPersistence(kind: PersistenceKind, dataDir: string): P
   } catch (error) {
     throw new Error(`cannot open the broker's LevelDB store in ${dataDir}: ${(error as Error).message}`, { cause: error });
   }
-  const aedesPersistence = levelPersistence(db);
+  const aedesPersistence = guardRetainedStreams(levelPersistence(db), onReadError);
   return {
     kind,
     aedesPersistence,
@@ -62,6 +68,14 @@ export async function openPersistence(kind: PersistenceKind, dataDir: string): P
       await aedesPersistence.destroy(); // closes the LevelDB
     },
   };
+}
+
+function guardRetainedStreams(persistence: AedesPersistence, onReadError: (error: Error) => void): AedesPersistence {
+  const createRetainedStream = persistence.createRetainedStream.bind(persistence);
+  const createRetainedStreamCombi = persistence.createRetainedStreamCombi.bind(persistence);
+  persistence.createRetainedStream = (pattern) => createRetainedStream(pattern).on('error', onReadError);
+  persistence.createRetainedStreamCombi = (patterns) => createRetainedStreamCombi(patterns).on('error', onReadError);
+  return persistence;
 }
 
 async function retainedTopics(persistence: AedesPersistence): Promise<string[]> {
