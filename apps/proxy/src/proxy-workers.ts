@@ -10,7 +10,7 @@ import { createShutdownHandler, startAdminServer, type Logger } from '@gateway/s
 import { AggregatorRegistry } from 'prom-client';
 import type { ProxyConfig } from './config.js';
 import { startProxyListeners, type StartedProxy } from './proxy.js';
-import { ensureSelfSignedCertificate } from './self-signed.js';
+import { certificateFiles } from './tls-listeners.js';
 
 /** What a worker tells the primary once its listeners are open. */
 interface ReadyMessage {
@@ -23,15 +23,15 @@ const restartDelayMs = 1000;
 /** How long the workers may take to close their connections before they are killed. */
 const workerStopTimeoutMs = 8000;
 
-const isReadyMessage = (message: unknown): message is ReadyMessage => (message as { type?: unknown } | null)?.type === 'gateway-proxy-ready';
+/** The `type` of an IPC message, if it has one. */
+const messageType = (message: unknown): unknown => (message as { type?: unknown } | null)?.type;
+const isReadyMessage = (message: unknown): message is ReadyMessage => messageType(message) === 'gateway-proxy-ready';
 
 /** In the primary: starts config.workers workers and the admin server; resolves once every worker listens. */
 export async function startProxyWorkers(config: ProxyConfig, logger: Logger): Promise<StartedProxy> {
-  if (config.tls.enabled && config.tls.certFile === undefined) {
-    // Made here, once: workers generating it at the same time could write a certificate and a key that do not match.
-    const selfSigned = await ensureSelfSignedCertificate(config.dataDir);
-    if (selfSigned.generated) logger.info({ certFile: selfSigned.certFile, keyFile: selfSigned.keyFile, reason: selfSigned.reason }, 'generated a self-signed TLS certificate');
-  }
+  // A self-signed certificate is made here, once: workers generating it at the same time could write a
+  // certificate and a key that do not match. They find it made.
+  if (config.tls.enabled) await certificateFiles(config, logger);
   const aggregator = new AggregatorRegistry();
   const ready = new Set<Worker>();
   let closing = false;
@@ -128,7 +128,7 @@ export async function runProxyWorker(config: ProxyConfig, logger: Logger): Promi
   process.on('SIGTERM', shutDown);
   process.on('SIGINT', shutDown);
   process.on('message', (message: unknown) => {
-    if ((message as { type?: unknown } | null)?.type === shutdownMessage.type) shutDown('SIGTERM');
+    if (messageType(message) === shutdownMessage.type) shutDown('SIGTERM');
   });
   const ready: ReadyMessage = { type: 'gateway-proxy-ready', ports: { tcpPort: listeners.tcpPort, wsPort: listeners.wsPort, tlsPort: listeners.tlsPort, wssPort: listeners.wssPort } };
   process.send?.(ready);

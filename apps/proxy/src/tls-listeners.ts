@@ -155,8 +155,8 @@ function configuredFiles(config: TlsListenersOptions['config']): CertificateFile
   return certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile, clientCaFile };
 }
 
-/** The configured pair, or the self-signed one in the data directory (generated on first start). */
-async function certificateFiles(config: TlsListenersOptions['config'], logger: Logger): Promise<{ files: CertificateFiles; source: string; certName: string }> {
+/** The configured pair, or the self-signed one in the data directory (generated on first start, and logged then). */
+export async function certificateFiles(config: TlsListenersOptions['config'], logger: Logger): Promise<{ files: CertificateFiles; source: string; certName: string }> {
   const configured = configuredFiles(config);
   if (configured !== undefined) return { files: configured, source: 'PROXY_TLS_CERT_FILE/PROXY_TLS_KEY_FILE', certName: 'PROXY_TLS_CERT_FILE' };
   let selfSigned: Awaited<ReturnType<typeof ensureSelfSignedCertificate>>;
