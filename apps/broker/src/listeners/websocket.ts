@@ -9,6 +9,7 @@ import type { LimitReporter } from '../limit-reporter.js';
 import { formatPeer, peerFromUpgrade, socketPeer } from '../peer.js';
 import type { TrustedProxies } from '../trusted-proxies.js';
 import type { StartedListener } from './tcp.js';
+import { useBinaryFrameFastPathFor } from './websocket-binary-fast-path.js';
 import { createMqttWebSocketStream, webSocketStreamOf } from './websocket-stream.js';
 
 const subprotocols = ['mqtt', 'mqttv3.1'];
@@ -72,11 +73,16 @@ export async function startWebSocketListener(options: {
       options.logger.warn(fields, 'WebSocket error: closing the connection');
     }
   }
+  let fastPathWarned = false;
   wss.on('connection', (ws, request: IncomingMessage) => {
     const socket = request.socket;
     clearUpgradeDeadline.call(socket);
     // The stream buffers what arrives while the peer is being established (a host name may need resolving).
     const stream = createMqttWebSocketStream(ws);
+    if (!useBinaryFrameFastPathFor(ws) && !fastPathWarned) {
+      fastPathWarned = true;
+      options.logger.warn({ listener: 'websocket' }, "ws' Receiver is not the one the binary-frame fast path was written for: every frame goes through ws' own parser");
+    }
     ws.on('error', onWebSocketError);
     // aedes is not given the request (client.req): nothing reads it, and it would keep its headers for the connection's life.
     void peerFromUpgrade(socket, request, options.trustedProxies).then((peer) => options.connections.accept('websocket', stream, socket, peer));

@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as ws from 'ws';
+import { useBinaryFrameFastPath, useBinaryFrameFastPathFor } from './websocket-binary-fast-path.js';
+
+/** ws exports its frame parser (ws/lib/receiver.js) at run time; @types/ws does not declare it. */
+const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean; maxPayload?: number }) => Writable };
+type Receiver = Writable;
+
+interface Frame {
+  fin: boolean;
+  opcode: number;
+  payload: Uint8Array;
+  masked?: boolean;
+  rsv1?: boolean;
+  /** Send the length in the 64-bit form even when it fits in less. */
+  long?: boolean;
+}
+
+/** A frame as a client sends it (masked unless told otherwise), built by hand so every header form is reachable. */
+function encodeFrame({ fin, opcode, payload, masked = true, rsv1 = false, long = false }: Frame): Buffer {
+  const length = payload.length;
+  const lengthBytes = long || length > 0xffff ? 8 : length >= 126 ? 2 : 0;
+  const header = Buffer.alloc(2 + lengthBytes + (masked ? 4 : 0));
+  header[0] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
+  header[1] = (masked ? 0x80 : 0) | (lengthBytes === 8 ? 127 : lengthBytes === 2 ? 126 : length);
+  if (lengthBytes === 2) header.writeUInt16BE(length, 2);
+  if (lengthBytes === 8) header.writeBigUInt64BE(BigInt(length), 2);
+  const body = Buffer.from(payload);
+  if (masked) {
+    const mask = randomBytes(4);
+    mask.copy(header, 2 + lengthBytes);
+    for (let i = 0; i < body.length; i++) body[i] = (body[i] as number) ^ (mask[i & 3] as number);
+  }
+  return Buffer.concat([header, body]);
+}
+
+/** Everything a receiver reports, with the data of consecutive messages of one kind joined (the fast path joins frames). */
+function observe(receiver: Receiver) {
+  const events: { kind: string; data: Buffer }[] = [];
+  const add = (kind: string, data: Buffer) => {
+    const last = events.at(-1);
+    if (last && last.kind === kind && kind.startsWith('message')) last.data = Buffer.concat([last.data, data]);
+    else events.push({ kind, data: Buffer.from(data) });
+  };
+  receiver.on('message', (data: Buffer, isBinary: boolean) => add(isBinary ? 'message:binary' : 'message:text', data));
+  receiver.on('ping', (data: Buffer) => add('ping', data));
+  receiver.on('pong', (data: Buffer) => add('pong', data));
+  receiver.on('conclude', (code: number, reason: Buffer) => add(`conclude:${String(code)}`, reason));
+  receiver.on('error', (error: Error & { code?: string }) => add(`error:${String(error.code)}`, Buffer.alloc(0)));
+  return events;
+}
+
+/** Writes `bytes` to a plain ws Receiver and to one with the fast path, cut into the same chunks, and returns what each reported (errors come a tick later). */
+async function receiveBoth(bytes: Buffer, cuts: number[], maxPayload = 0) {
+  const plain = new Receiver({ isServer: true, maxPayload });
+  const fast = new Receiver({ isServer: true, maxPayload });
+  expect(useBinaryFrameFastPath(fast)).toBe(true);
+  const plainEvents = observe(plain);
+  const fastEvents = observe(fast);
+  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+  let start = 0;
+  for (const point of [...points, bytes.length]) {
+    if (point <= start) continue;
+    // Each receiver gets its own copy: both unmask in place.
+    plain.write(Buffer.from(bytes.subarray(start, point)));
+    fast.write(Buffer.from(bytes.subarray(start, point)));
+    start = point;
+  }
+  await nextTurn();
+  return { plainEvents, fastEvents };
+}
+
+const payload = (max: number) => fc.uint8Array({ minLength: 0, maxLength: max });
+const binary = payload(300).map((bytes): Frame => ({ fin: true, opcode: 2, payload: bytes }));
+const mediumBinary = fc.integer({ min: 126, max: 70_000 }).map((length): Frame => ({ fin: true, opcode: 2, payload: randomBytes(length) }));
+const frame: fc.Arbitrary<Frame[]> = fc.oneof(
+  { weight: 12, arbitrary: binary.map((f) => [f]) },
+  { weight: 2, arbitrary: mediumBinary.map((f) => [f]) },
+  { weight: 1, arbitrary: payload(125).map((bytes) => [{ fin: true, opcode: 9, payload: bytes }]) },
+  { weight: 1, arbitrary: payload(125).map((bytes) => [{ fin: true, opcode: 10, payload: bytes }]) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((text) => [{ fin: true, opcode: 1, payload: Buffer.from(text) }]) },
+  { weight: 1, arbitrary: payload(300).map((bytes) => [{ fin: true, opcode: 2, payload: bytes, long: true }]) },
+  {
+    weight: 1,
+    // A binary message in fragments, a ping between them.
+    arbitrary: fc.tuple(payload(100), payload(100), payload(20)).map(([a, b, ping]) => [
+      { fin: false, opcode: 2, payload: a },
+      { fin: true, opcode: 9, payload: ping },
+      { fin: true, opcode: 0, payload: b },
+    ]),
+  },
+);
+
+describe('useBinaryFrameFastPath', () => {
+  it('reports exactly what ws reports for any frames cut into any chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(frame, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 12 }), async (frames, cuts) => {
+        const bytes = Buffer.concat(frames.flat().map(encodeFrame));
+        const { plainEvents, fastEvents } = await receiveBoth(bytes, cuts);
+        expect(fastEvents).toEqual(plainEvents);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('agrees with ws at every cut point, and one byte at a time', async () => {
+    const bytes = Buffer.concat(
+      [
+        { fin: true, opcode: 2, payload: randomBytes(5) },
+        { fin: true, opcode: 2, payload: randomBytes(200) },
+        { fin: true, opcode: 9, payload: randomBytes(3) },
+        { fin: true, opcode: 2, payload: randomBytes(130), long: true },
+        { fin: true, opcode: 2, payload: randomBytes(3) },
+      ].map(encodeFrame),
+    );
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const { plainEvents, fastEvents } = await receiveBoth(bytes, [cut]);
+      expect(fastEvents, `cut at ${String(cut)}`).toEqual(plainEvents);
+    }
+    const { plainEvents, fastEvents } = await receiveBoth(bytes, Array.from(bytes.keys()));
+    expect(fastEvents).toEqual(plainEvents);
+    expect(fastEvents.map(({ kind }) => kind)).toEqual(['message:binary', 'ping', 'message:binary']);
+  });
+
+  it('joins the payloads of consecutive binary frames into one message per chunk', () => {
+    const payloads = Array.from({ length: 50 }, (_, i) => randomBytes(i * 7));
+    const fast = new Receiver({ isServer: true });
+    useBinaryFrameFastPath(fast);
+    const messages: Buffer[] = [];
+    fast.on('message', (data: Buffer) => messages.push(Buffer.from(data)));
+    fast.write(Buffer.concat(payloads.map((bytes) => encodeFrame({ fin: true, opcode: 2, payload: bytes }))));
+    expect(messages).toEqual([Buffer.concat(payloads)]);
+  });
+
+  it.each([
+    ['a close frame', [{ fin: true, opcode: 8, payload: Buffer.from([0x03, 0xe8]) }, { fin: true, opcode: 2, payload: Buffer.from('after close') }]],
+    ['an unmasked frame', [{ fin: true, opcode: 2, payload: Buffer.from('first') }, { fin: true, opcode: 2, payload: Buffer.from('bare'), masked: false }]],
+    ['a reserved bit', [{ fin: true, opcode: 2, payload: Buffer.from('first') }, { fin: true, opcode: 2, payload: Buffer.from('rsv'), rsv1: true }]],
+    ['an unknown opcode', [{ fin: true, opcode: 2, payload: Buffer.from('first') }, { fin: true, opcode: 3, payload: Buffer.from('?') }]],
+    ['a continuation with no message', [{ fin: true, opcode: 0, payload: Buffer.from('orphan') }]],
+  ] satisfies [string, Frame[]][])('leaves %s to ws, which handles it as it would alone', async (_name, frames) => {
+    const bytes = Buffer.concat(frames.map(encodeFrame));
+    const { plainEvents, fastEvents } = await receiveBoth(bytes, []);
+    expect(plainEvents.some(({ kind }) => kind.startsWith('error') || kind.startsWith('conclude'))).toBe(true);
+    expect(fastEvents).toEqual(plainEvents);
+  });
+
+  it('leaves a frame larger than maxPayload to ws, which fails it with 1009', async () => {
+    const bytes = Buffer.concat([
+      encodeFrame({ fin: true, opcode: 2, payload: Buffer.from('small') }),
+      encodeFrame({ fin: true, opcode: 2, payload: randomBytes(2000) }),
+    ]);
+    const { plainEvents, fastEvents } = await receiveBoth(bytes, [3, 700], 1000);
+    expect(fastEvents).toEqual(plainEvents);
+    expect(fastEvents.map(({ kind }) => kind)).toEqual(['message:binary', 'error:WS_ERR_UNSUPPORTED_MESSAGE_LENGTH']);
+  });
+
+  it("fits the receiver of a ws server connection (fails when a ws upgrade changes it), and carries a client's messages", async () => {
+    const server = new ws.WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    const accepted = once(server, 'connection') as Promise<[ws.WebSocket]>;
+    const client = new ws.WebSocket(`ws://127.0.0.1:${String((server.address() as AddressInfo).port)}`);
+    await once(client, 'open');
+    const [connection] = await accepted;
+    try {
+      expect(useBinaryFrameFastPathFor(connection)).toBe(true);
+      const received: Buffer[] = [];
+      connection.on('message', (data: Buffer) => received.push(Buffer.from(data)));
+      const sent = Array.from({ length: 100 }, (_, i) => randomBytes(i * 3));
+      for (const message of sent) client.send(message);
+      const pong = once(client, 'pong');
+      client.ping('still there?');
+      await pong;
+      expect(Buffer.concat(received)).toEqual(Buffer.concat(sent));
+    } finally {
+      client.terminate();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('changes nothing on something that is not a ws Receiver', () => {
+    const notReceiver = new Receiver({ isServer: true });
+    delete (notReceiver as unknown as { _state?: number })._state;
+    const write = (notReceiver as unknown as { _write: unknown })._write;
+    expect(useBinaryFrameFastPath(notReceiver)).toBe(false);
+    expect((notReceiver as unknown as { _write: unknown })._write).toBe(write);
+  });
+});
