@@ -6,7 +6,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brokerNodeFlags } from '@gateway/broker/node-flags';
 import { startServiceProcess, type ServiceProcess } from '@gateway/service-kit/testing';
 import type { Target } from './targets.js';
 
@@ -57,8 +56,7 @@ export async function startOurStack(options: OurStackOptions = {}): Promise<Star
   };
   try {
     const broker = startServiceProcess('broker', brokerEntry, {
-      // Started as `pnpm start` and the container image start it.
-      nodeArgs: [...brokerNodeFlags, ...(options.cpuProfileDir === undefined ? [] : [...nodeArgs, '--cpu-prof-name', 'broker.cpuprofile'])],
+      nodeArgs: options.cpuProfileDir === undefined ? [] : [...nodeArgs, '--cpu-prof-name', 'broker.cpuprofile'],
       keptLines: 50,
       env: {
         BROKER_HOST: '127.0.0.1',
