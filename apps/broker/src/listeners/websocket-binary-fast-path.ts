@@ -57,7 +57,6 @@ function isReceiver(value: unknown): value is ReceiverInternals {
  */
 export function useBinaryFrameFastPath(receiver: Writable): boolean {
   if (!isReceiver(receiver)) return false;
-  receiver[kPartialFrame] = undefined;
   receiver._write = fastPathWrite;
   return true;
 }
@@ -72,9 +71,13 @@ function wsWrite(receiver: ReceiverInternals, data: Buffer, encoding: BufferEnco
 }
 
 function fastPathWrite(this: ReceiverInternals, chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  // The property exists only on receivers that have had a frame cut off (one property less per idle connection).
   const partial = this[kPartialFrame];
-  const data = partial === undefined ? chunk : Buffer.concat([partial, chunk]);
-  this[kPartialFrame] = undefined;
+  let data = chunk;
+  if (partial !== undefined) {
+    data = Buffer.concat([partial, chunk]);
+    this[kPartialFrame] = undefined;
+  }
   if (
     this._state !== betweenFrames ||
     this._bufferedBytes !== 0 ||
