@@ -9,7 +9,13 @@ import * as ws from 'ws';
 import { useBinaryFrameFastPath, useBinaryFrameFastPathFor } from './websocket-binary-fast-path.js';
 
 /** ws exports its frame parser (ws/lib/receiver.js) at run time; @types/ws does not declare it. */
-const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean; maxPayload?: number }) => Writable };
+interface ReceiverOptions {
+  isServer: boolean;
+  maxPayload?: number;
+  binaryType?: 'nodebuffer' | 'arraybuffer';
+  allowSynchronousEvents?: boolean;
+}
+const { Receiver } = ws as unknown as { Receiver: new (options: ReceiverOptions) => Writable };
 type Receiver = Writable;
 
 interface Frame {
@@ -40,26 +46,51 @@ function encodeFrame({ fin, opcode, payload, masked = true, rsv1 = false, long =
   return Buffer.concat([header, body]);
 }
 
-/** Everything a receiver reports, with the data of consecutive messages of one kind joined (the fast path joins frames). */
+/**
+ * Everything a receiver reports. The data is kept as given and read only in `events()`, after the last write,
+ * so a message overwritten after it was emitted shows; consecutive messages of one kind are joined there (the
+ * fast path joins frames).
+ */
 function observe(receiver: Receiver) {
-  const events: { kind: string; data: Buffer }[] = [];
-  const add = (kind: string, data: Buffer) => {
-    const last = events.at(-1);
-    if (last && last.kind === kind && kind.startsWith('message')) last.data = Buffer.concat([last.data, data]);
-    else events.push({ kind, data: Buffer.from(data) });
+  const seen: { kind: string; data: Buffer | ArrayBuffer }[] = [];
+  let writing = false;
+  // Whether an event came during write() or in a later turn, and a message's type, are part of what is compared.
+  const when = () => (writing ? '@write' : '@later');
+  receiver.on('message', (data: Buffer | ArrayBuffer, isBinary: boolean) =>
+    seen.push({ kind: `message:${isBinary ? 'binary' : 'text'}:${data instanceof ArrayBuffer ? 'ArrayBuffer' : 'Buffer'}${when()}`, data }),
+  );
+  receiver.on('ping', (data: Buffer) => seen.push({ kind: `ping${when()}`, data }));
+  receiver.on('pong', (data: Buffer) => seen.push({ kind: `pong${when()}`, data }));
+  receiver.on('conclude', (code: number, reason: Buffer) => seen.push({ kind: `conclude:${String(code)}${when()}`, data: reason }));
+  receiver.on('error', (error: Error & { code?: string }) => seen.push({ kind: `error:${String(error.code)}${when()}`, data: Buffer.alloc(0) }));
+  return {
+    write(chunk: Buffer) {
+      writing = true;
+      receiver.write(chunk);
+      writing = false;
+    },
+    count: () => seen.length,
+    events() {
+      const events: { kind: string; data: Buffer }[] = [];
+      for (const { kind, data } of seen) {
+        const bytes = Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+        const last = events.at(-1);
+        if (last && last.kind === kind && kind.startsWith('message')) last.data = Buffer.concat([last.data, bytes]);
+        else events.push({ kind, data: bytes });
+      }
+      return events;
+    },
   };
-  receiver.on('message', (data: Buffer, isBinary: boolean) => add(isBinary ? 'message:binary' : 'message:text', data));
-  receiver.on('ping', (data: Buffer) => add('ping', data));
-  receiver.on('pong', (data: Buffer) => add('pong', data));
-  receiver.on('conclude', (code: number, reason: Buffer) => add(`conclude:${String(code)}`, reason));
-  receiver.on('error', (error: Error & { code?: string }) => add(`error:${String(error.code)}`, Buffer.alloc(0)));
-  return events;
 }
 
-/** Writes `bytes` to a plain ws Receiver and to one with the fast path, cut into the same chunks, and returns what each reported (errors come a tick later). */
-async function receiveBoth(bytes: Buffer, cuts: number[], maxPayload = 0) {
-  const plain = new Receiver({ isServer: true, maxPayload });
-  const fast = new Receiver({ isServer: true, maxPayload });
+/**
+ * Writes `bytes` to a plain ws Receiver and to one with the fast path, cut into the same chunks, ends both, and
+ * returns what each reported once nothing more comes (errors, and every event without allowSynchronousEvents,
+ * come in later turns).
+ */
+async function receiveBoth(bytes: Buffer, cuts: number[], options: Omit<ReceiverOptions, 'isServer'> = {}) {
+  const plain = new Receiver({ isServer: true, ...options });
+  const fast = new Receiver({ isServer: true, ...options });
   expect(useBinaryFrameFastPath(fast)).toBe(true);
   const plainEvents = observe(plain);
   const fastEvents = observe(fast);
@@ -68,12 +99,19 @@ async function receiveBoth(bytes: Buffer, cuts: number[], maxPayload = 0) {
   for (const point of [...points, bytes.length]) {
     if (point <= start) continue;
     // Each receiver gets its own copy: both unmask in place.
-    plain.write(Buffer.from(bytes.subarray(start, point)));
-    fast.write(Buffer.from(bytes.subarray(start, point)));
+    plainEvents.write(Buffer.from(bytes.subarray(start, point)));
+    fastEvents.write(Buffer.from(bytes.subarray(start, point)));
     start = point;
   }
-  await nextTurn();
-  return { plainEvents, fastEvents };
+  plain.end();
+  fast.end();
+  for (let quiet = 0, last = -1; quiet < 3; ) {
+    await nextTurn();
+    const count = plainEvents.count() + fastEvents.count();
+    quiet = count === last ? quiet + 1 : 0;
+    last = count;
+  }
+  return { plainEvents: plainEvents.events(), fastEvents: fastEvents.events() };
 }
 
 const payload = (max: number) => fc.uint8Array({ minLength: 0, maxLength: max });
@@ -97,12 +135,19 @@ const frame: fc.Arbitrary<Frame[]> = fc.oneof(
   },
 );
 
+/** maxPayload around the frame sizes used (0 = none), and the receiver settings the fast path must leave to ws. */
+const receiverOptions = fc.record({
+  maxPayload: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 })),
+  binaryType: fc.constantFrom('nodebuffer' as const, 'nodebuffer' as const, 'arraybuffer' as const),
+  allowSynchronousEvents: fc.constantFrom(true, true, false),
+});
+
 describe('useBinaryFrameFastPath', () => {
   it('reports exactly what ws reports for any frames cut into any chunks', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(frame, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 12 }), async (frames, cuts) => {
+      fc.asyncProperty(fc.array(frame, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 12 }), receiverOptions, async (frames, cuts, options) => {
         const bytes = Buffer.concat(frames.flat().map(encodeFrame));
-        const { plainEvents, fastEvents } = await receiveBoth(bytes, cuts);
+        const { plainEvents, fastEvents } = await receiveBoth(bytes, cuts, options);
         expect(fastEvents).toEqual(plainEvents);
       }),
       { numRuns: 300 },
@@ -125,7 +170,7 @@ describe('useBinaryFrameFastPath', () => {
     }
     const { plainEvents, fastEvents } = await receiveBoth(bytes, Array.from(bytes.keys()));
     expect(fastEvents).toEqual(plainEvents);
-    expect(fastEvents.map(({ kind }) => kind)).toEqual(['message:binary', 'ping', 'message:binary']);
+    expect(fastEvents.map(({ kind }) => kind)).toEqual(['message:binary:Buffer@write', 'ping@write', 'message:binary:Buffer@write']);
   });
 
   it('joins the payloads of consecutive binary frames into one message per chunk', () => {
@@ -154,11 +199,13 @@ describe('useBinaryFrameFastPath', () => {
   it('leaves a frame larger than maxPayload to ws, which fails it with 1009', async () => {
     const bytes = Buffer.concat([
       encodeFrame({ fin: true, opcode: 2, payload: Buffer.from('small') }),
+      encodeFrame({ fin: true, opcode: 2, payload: randomBytes(1000) }),
       encodeFrame({ fin: true, opcode: 2, payload: randomBytes(2000) }),
     ]);
-    const { plainEvents, fastEvents } = await receiveBoth(bytes, [3, 700], 1000);
+    const { plainEvents, fastEvents } = await receiveBoth(bytes, [3, 700], { maxPayload: 1000 });
     expect(fastEvents).toEqual(plainEvents);
-    expect(fastEvents.map(({ kind }) => kind)).toEqual(['message:binary', 'error:WS_ERR_UNSUPPORTED_MESSAGE_LENGTH']);
+    expect(fastEvents.map(({ kind }) => kind)).toEqual(['message:binary:Buffer@write', 'error:WS_ERR_UNSUPPORTED_MESSAGE_LENGTH@later']);
+    expect(fastEvents[0]?.data.length).toBe(1005);
   });
 
   it("fits the receiver of a ws server connection (fails when a ws upgrade changes it), and carries a client's messages", async () => {
@@ -178,10 +225,33 @@ describe('useBinaryFrameFastPath', () => {
       client.ping('still there?');
       await pong;
       expect(Buffer.concat(received)).toEqual(Buffer.concat(sent));
+      // Sent in one turn, the frames reach the server together and are joined.
+      expect(received.length).toBeLessThan(sent.length);
     } finally {
       client.terminate();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('keeps a small cut-off frame for the next chunk, and leaves a large one, or one still cut off, to ws', () => {
+    const receiverState = (receiver: Receiver) => receiver as unknown as { _state: number; _bufferedBytes: number };
+    const small = encodeFrame({ fin: true, opcode: 2, payload: randomBytes(300) });
+    const keeper = new Receiver({ isServer: true });
+    useBinaryFrameFastPath(keeper);
+    keeper.write(Buffer.from(small.subarray(0, 50)));
+    expect(receiverState(keeper)).toMatchObject({ _state: 0, _bufferedBytes: 0 });
+    keeper.write(Buffer.from(small.subarray(50, 60)));
+    expect(receiverState(keeper)._state, 'ws reads the rest of the frame').not.toBe(0);
+
+    const large = encodeFrame({ fin: true, opcode: 2, payload: randomBytes(3000) });
+    const handsOver = new Receiver({ isServer: true });
+    useBinaryFrameFastPath(handsOver);
+    handsOver.write(Buffer.from(large.subarray(0, 100)));
+    expect(receiverState(handsOver)._state, 'ws reads the frame').not.toBe(0);
+  });
+
+  it('is for a server connection only: a client receiver must refuse masked frames', () => {
+    expect(useBinaryFrameFastPath(new Receiver({ isServer: false }))).toBe(false);
   });
 
   it('changes nothing on something that is not a ws Receiver', () => {

@@ -9,8 +9,11 @@
 // frame it does not take (control frames, text, fragments, reserved bits, 64-bit lengths, more than
 // maxPayload, a missing mask) and everything after it go to ws' own _write, at a frame boundary, so ws still
 // answers pings, runs the closing handshake and fails bad frames with its own codes; the fast path only
-// steps in again once ws has nothing buffered. A frame cut off at the end of a chunk is kept and completed
-// with the next one. Profile of fan-in over WebSocket and A/B figures: docs/performance.md, run 5.
+// steps in again once ws has nothing buffered. A small frame cut off at the end of a chunk is kept and
+// completed with the next one; a large one, or one still not complete after the next chunk, goes to ws too,
+// which collects its pieces without copying them again and again (a frame trickled in one byte at a time
+// must not cost its size squared). One message may hold more than maxPayload bytes (it is many frames);
+// maxPayload still holds for each frame. Profile and A/B figures: docs/performance.md, run 5.
 import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 
@@ -25,6 +28,7 @@ interface ReceiverInternals extends Writable {
   _maxPayload: number;
   _binaryType: string;
   _allowSynchronousEvents: boolean;
+  _isServer: boolean;
   [kPartialFrame]?: Buffer | undefined;
 }
 
@@ -35,6 +39,8 @@ const closeOpcode = 0x08;
 /** FIN set, no reserved bits, opcode 2 (binary). */
 const finalBinaryFrame = 0x82;
 const maskBit = 0x80;
+/** The largest cut-off frame the fast path keeps for the next chunk (MQTT packets of a few hundred bytes are the common case). */
+const keptFrameLimit = 1024;
 
 function isReceiver(value: unknown): value is ReceiverInternals {
   const receiver = value as Partial<ReceiverInternals> | undefined;
@@ -47,7 +53,9 @@ function isReceiver(value: unknown): value is ReceiverInternals {
     typeof receiver._errored === 'boolean' &&
     typeof receiver._maxPayload === 'number' &&
     typeof receiver._binaryType === 'string' &&
-    typeof receiver._allowSynchronousEvents === 'boolean'
+    typeof receiver._allowSynchronousEvents === 'boolean' &&
+    // Only a server's receiver: a client's must refuse masked frames, which the fast path takes.
+    receiver._isServer === true
   );
 }
 
@@ -96,6 +104,8 @@ function fastPathWrite(this: ReceiverInternals, chunk: Buffer, encoding: BufferE
   let written = 0;
   let handOff = false;
   let frames = 0;
+  /** The whole size of a frame cut off by the end of the chunk, once its header has been read. */
+  let cutOffFrame = 0;
   while (end - read >= 2) {
     const second = data[read + 1] as number;
     if (data[read] !== finalBinaryFrame || (second & maskBit) === 0) {
@@ -116,7 +126,10 @@ function fastPathWrite(this: ReceiverInternals, chunk: Buffer, encoding: BufferE
       handOff = true;
       break;
     }
-    if (payload + length > end) break;
+    if (payload + length > end) {
+      cutOffFrame = payload + length - read;
+      break;
+    }
     // The output never overtakes the input (written <= read), so unmasking into the front of the chunk
     // only overwrites bytes already read; the mask is read first, as the output may reach it.
     const m0 = data[payload - 4] as number;
@@ -136,11 +149,12 @@ function fastPathWrite(this: ReceiverInternals, chunk: Buffer, encoding: BufferE
     frames++;
   }
   if (frames > 0) this.emit('message', data.subarray(0, written), true);
-  if (handOff) {
+  // A frame cut off by the end of the chunk: ws takes a large one, or one the kept piece and this whole chunk
+  // did not complete; a small one is kept as a copy (the chunk now holds the message's bytes).
+  if (handOff || (read < end && (cutOffFrame > keptFrameLimit || (partial !== undefined && frames === 0)))) {
     wsWrite(this, data.subarray(read), encoding, callback);
     return;
   }
-  // A frame cut off by the end of the chunk: a copy, so the chunk (now the message's bytes) is not kept.
   if (read < end) this[kPartialFrame] = Buffer.from(data.subarray(read));
   callback();
 }
