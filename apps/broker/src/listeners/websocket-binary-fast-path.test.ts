@@ -6,45 +6,18 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
+import { encodeClientFrame, type ClientFrame } from '../testing/websocket-frames.js';
 import { useBinaryFrameFastPath, useBinaryFrameFastPathFor } from './websocket-binary-fast-path.js';
 
-/** ws exports its frame parser (ws/lib/receiver.js) at run time; @types/ws does not declare it. */
 interface ReceiverOptions {
   isServer: boolean;
   maxPayload?: number;
   binaryType?: 'nodebuffer' | 'arraybuffer';
   allowSynchronousEvents?: boolean;
 }
+/** ws exports its frame parser (ws/lib/receiver.js) at run time; @types/ws does not declare it. */
 const { Receiver } = ws as unknown as { Receiver: new (options: ReceiverOptions) => Writable };
 type Receiver = Writable;
-
-interface Frame {
-  fin: boolean;
-  opcode: number;
-  payload: Uint8Array;
-  masked?: boolean;
-  rsv1?: boolean;
-  /** Send the length in the 64-bit form even when it fits in less. */
-  long?: boolean;
-}
-
-/** A frame as a client sends it (masked unless told otherwise), built by hand so every header form is reachable. */
-function encodeFrame({ fin, opcode, payload, masked = true, rsv1 = false, long = false }: Frame): Buffer {
-  const length = payload.length;
-  const lengthBytes = long || length > 0xffff ? 8 : length >= 126 ? 2 : 0;
-  const header = Buffer.alloc(2 + lengthBytes + (masked ? 4 : 0));
-  header[0] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
-  header[1] = (masked ? 0x80 : 0) | (lengthBytes === 8 ? 127 : lengthBytes === 2 ? 126 : length);
-  if (lengthBytes === 2) header.writeUInt16BE(length, 2);
-  if (lengthBytes === 8) header.writeBigUInt64BE(BigInt(length), 2);
-  const body = Buffer.from(payload);
-  if (masked) {
-    const mask = randomBytes(4);
-    mask.copy(header, 2 + lengthBytes);
-    for (let i = 0; i < body.length; i++) body[i] = (body[i] as number) ^ (mask[i & 3] as number);
-  }
-  return Buffer.concat([header, body]);
-}
 
 /**
  * Everything a receiver reports. The data is kept as given and read only in `events()`, after the last write,
@@ -115,9 +88,9 @@ async function receiveBoth(bytes: Buffer, cuts: number[], options: Omit<Receiver
 }
 
 const payload = (max: number) => fc.uint8Array({ minLength: 0, maxLength: max });
-const binary = payload(300).map((bytes): Frame => ({ fin: true, opcode: 2, payload: bytes }));
-const mediumBinary = fc.integer({ min: 126, max: 70_000 }).map((length): Frame => ({ fin: true, opcode: 2, payload: randomBytes(length) }));
-const frame: fc.Arbitrary<Frame[]> = fc.oneof(
+const binary = payload(300).map((bytes): ClientFrame => ({ fin: true, opcode: 2, payload: bytes }));
+const mediumBinary = fc.integer({ min: 126, max: 70_000 }).map((length): ClientFrame => ({ fin: true, opcode: 2, payload: randomBytes(length) }));
+const frame: fc.Arbitrary<ClientFrame[]> = fc.oneof(
   { weight: 12, arbitrary: binary.map((f) => [f]) },
   { weight: 2, arbitrary: mediumBinary.map((f) => [f]) },
   { weight: 1, arbitrary: payload(125).map((bytes) => [{ fin: true, opcode: 9, payload: bytes }]) },
@@ -146,7 +119,7 @@ describe('useBinaryFrameFastPath', () => {
   it('reports exactly what ws reports for any frames cut into any chunks', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(frame, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 12 }), receiverOptions, async (frames, cuts, options) => {
-        const bytes = Buffer.concat(frames.flat().map(encodeFrame));
+        const bytes = Buffer.concat(frames.flat().map(encodeClientFrame));
         const { plainEvents, fastEvents } = await receiveBoth(bytes, cuts, options);
         expect(fastEvents).toEqual(plainEvents);
       }),
@@ -162,7 +135,7 @@ describe('useBinaryFrameFastPath', () => {
         { fin: true, opcode: 9, payload: randomBytes(3) },
         { fin: true, opcode: 2, payload: randomBytes(130), long: true },
         { fin: true, opcode: 2, payload: randomBytes(3) },
-      ].map(encodeFrame),
+      ].map(encodeClientFrame),
     );
     for (let cut = 1; cut < bytes.length; cut++) {
       const { plainEvents, fastEvents } = await receiveBoth(bytes, [cut]);
@@ -179,7 +152,7 @@ describe('useBinaryFrameFastPath', () => {
     useBinaryFrameFastPath(fast);
     const messages: Buffer[] = [];
     fast.on('message', (data: Buffer) => messages.push(Buffer.from(data)));
-    fast.write(Buffer.concat(payloads.map((bytes) => encodeFrame({ fin: true, opcode: 2, payload: bytes }))));
+    fast.write(Buffer.concat(payloads.map((bytes) => encodeClientFrame({ fin: true, opcode: 2, payload: bytes }))));
     expect(messages).toEqual([Buffer.concat(payloads)]);
   });
 
@@ -189,8 +162,8 @@ describe('useBinaryFrameFastPath', () => {
     ['a reserved bit', [{ fin: true, opcode: 2, payload: Buffer.from('first') }, { fin: true, opcode: 2, payload: Buffer.from('rsv'), rsv1: true }]],
     ['an unknown opcode', [{ fin: true, opcode: 2, payload: Buffer.from('first') }, { fin: true, opcode: 3, payload: Buffer.from('?') }]],
     ['a continuation with no message', [{ fin: true, opcode: 0, payload: Buffer.from('orphan') }]],
-  ] satisfies [string, Frame[]][])('leaves %s to ws, which handles it as it would alone', async (_name, frames) => {
-    const bytes = Buffer.concat(frames.map(encodeFrame));
+  ] satisfies [string, ClientFrame[]][])('leaves %s to ws, which handles it as it would alone', async (_name, frames) => {
+    const bytes = Buffer.concat(frames.map(encodeClientFrame));
     const { plainEvents, fastEvents } = await receiveBoth(bytes, []);
     expect(plainEvents.some(({ kind }) => kind.startsWith('error') || kind.startsWith('conclude'))).toBe(true);
     expect(fastEvents).toEqual(plainEvents);
@@ -198,9 +171,9 @@ describe('useBinaryFrameFastPath', () => {
 
   it('leaves a frame larger than maxPayload to ws, which fails it with 1009', async () => {
     const bytes = Buffer.concat([
-      encodeFrame({ fin: true, opcode: 2, payload: Buffer.from('small') }),
-      encodeFrame({ fin: true, opcode: 2, payload: randomBytes(1000) }),
-      encodeFrame({ fin: true, opcode: 2, payload: randomBytes(2000) }),
+      encodeClientFrame({ fin: true, opcode: 2, payload: Buffer.from('small') }),
+      encodeClientFrame({ fin: true, opcode: 2, payload: randomBytes(1000) }),
+      encodeClientFrame({ fin: true, opcode: 2, payload: randomBytes(2000) }),
     ]);
     const { plainEvents, fastEvents } = await receiveBoth(bytes, [3, 700], { maxPayload: 1000 });
     expect(fastEvents).toEqual(plainEvents);
@@ -235,7 +208,7 @@ describe('useBinaryFrameFastPath', () => {
 
   it('keeps a small cut-off frame for the next chunk, and leaves a large one, or one still cut off, to ws', () => {
     const receiverState = (receiver: Receiver) => receiver as unknown as { _state: number; _bufferedBytes: number };
-    const small = encodeFrame({ fin: true, opcode: 2, payload: randomBytes(300) });
+    const small = encodeClientFrame({ fin: true, opcode: 2, payload: randomBytes(300) });
     const keeper = new Receiver({ isServer: true });
     useBinaryFrameFastPath(keeper);
     keeper.write(Buffer.from(small.subarray(0, 50)));
@@ -243,7 +216,7 @@ describe('useBinaryFrameFastPath', () => {
     keeper.write(Buffer.from(small.subarray(50, 60)));
     expect(receiverState(keeper)._state, 'ws reads the rest of the frame').not.toBe(0);
 
-    const large = encodeFrame({ fin: true, opcode: 2, payload: randomBytes(3000) });
+    const large = encodeClientFrame({ fin: true, opcode: 2, payload: randomBytes(3000) });
     const handsOver = new Receiver({ isServer: true });
     useBinaryFrameFastPath(handsOver);
     handsOver.write(Buffer.from(large.subarray(0, 100)));

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { generate, parser as createParser, type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { encodeClientFrame } from '../testing/websocket-frames.js';
 import { metricValue } from '@gateway/service-kit/testing';
 import { connectClient, nextMessage, startTestBroker } from '../testing/test-broker.js';
 import { chooseSubprotocol } from './websocket.js';
@@ -123,15 +124,16 @@ describe('WebSocket listener', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
     };
+    const binaryFrame = (payload: Buffer) => encodeClientFrame({ fin: true, opcode: 2, payload });
     const connack = once(socket, 'data');
-    await writeInPieces(maskedFrame(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'split-frames', clean: true, keepalive: 60 })));
+    await writeInPieces(binaryFrame(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'split-frames', clean: true, keepalive: 60 })));
     const [frame] = (await connack) as [Buffer];
     expect(frame.subarray(2, 4)).toEqual(Buffer.from([0x20, 0x02])); // an unmasked binary frame holding CONNACK
 
     // Short payloads (7-bit frame length) and long ones (16-bit length), all masked as a client must; the
     // first half in small pieces, the rest in one write that holds many frames.
     const payloads = Array.from({ length: 200 }, (_, index) => (index % 5 === 0 ? `long ${String(index)} ${'x'.repeat(300)}` : `short ${String(index)}`));
-    const frames = payloads.map((payload, index) => maskedFrame(generate({ cmd: 'publish', topic: `split/${String(index % 4)}`, payload, qos: 0, retain: false, dup: false })));
+    const frames = payloads.map((payload, index) => binaryFrame(generate({ cmd: 'publish', topic: `split/${String(index % 4)}`, payload, qos: 0, retain: false, dup: false })));
     await writeInPieces(Buffer.concat(frames.slice(0, 100)));
     socket.write(Buffer.concat(frames.slice(100)));
     const deadline = Date.now() + 10_000;
@@ -140,12 +142,3 @@ describe('WebSocket listener', () => {
     socket.destroy();
   });
 });
-
-/** A binary WebSocket frame as a client sends it: FIN, opcode 2, masked with a random key. */
-function maskedFrame(payload: Buffer): Buffer {
-  const mask = randomBytes(4);
-  const length = payload.length;
-  const header = length < 126 ? Buffer.from([0x82, 0x80 | length]) : Buffer.from([0x82, 0x80 | 126, length >> 8, length & 0xff]);
-  const masked = Buffer.from(payload.map((byte, index) => byte ^ (mask[index & 3] as number)));
-  return Buffer.concat([header, mask, masked]);
-}
