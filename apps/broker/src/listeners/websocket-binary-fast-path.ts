@@ -103,7 +103,6 @@ function fastPathWrite(this: ReceiverInternals, chunk: Buffer, encoding: BufferE
   let read = 0;
   let written = 0;
   let handOff = false;
-  let frames = 0;
   /** The whole size of a frame cut off by the end of the chunk, once its header has been read. */
   let cutOffFrame = 0;
   while (end - read >= 2) {
@@ -146,12 +145,12 @@ function fastPathWrite(this: ReceiverInternals, chunk: Buffer, encoding: BufferE
     for (; i < length; i++) data[written + i] = (data[payload + i] as number) ^ ((i & 3) === 0 ? m0 : (i & 3) === 1 ? m1 : m2);
     written += length;
     read = payload + length;
-    frames++;
   }
-  if (frames > 0) this.emit('message', data.subarray(0, written), true);
+  // `read` moves only past frames taken, so read > 0 means at least one (possibly empty) was.
+  if (read > 0) this.emit('message', data.subarray(0, written), true);
   // A frame cut off by the end of the chunk: ws takes a large one, or one the kept piece and this whole chunk
   // did not complete; a small one is kept as a copy (the chunk now holds the message's bytes).
-  if (handOff || (read < end && (cutOffFrame > keptFrameLimit || (partial !== undefined && frames === 0)))) {
+  if (handOff || (read < end && (cutOffFrame > keptFrameLimit || (partial !== undefined && read === 0)))) {
     wsWrite(this, data.subarray(read), encoding, callback);
     return;
   }
