@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { listen } from '@gateway/service-kit';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proxyNodeFlags } from './node-flags.js';
 import { connectClient, connectionClosed, nextMessage } from './testing/mqtt-clients.js';
 import { startTestUpstream, type TestUpstream } from './testing/test-upstream.js';
 
@@ -76,6 +77,8 @@ describe('PROXY_WORKERS=2 (the proxy as a primary and two workers)', () => {
   it('spreads connections over both workers, carries messages, and adds up the workers’ metrics', async () => {
     const workers = childPids(proxy.pid);
     expect(workers).toHaveLength(2);
+    // Started without the proxy's Node.js flags, the primary still gives them to its workers.
+    for (const pid of workers) expect(readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([...proxyNodeFlags]));
     const socketsBefore = workers.map(openSockets);
     for (let index = 0; index < 8; index++) clients.push(await connectClient(`mqtt://127.0.0.1:${String(tcpPort)}`));
     // Each proxied connection holds two sockets (client and upstream) in the worker that took it.

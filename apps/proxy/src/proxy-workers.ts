@@ -10,6 +10,7 @@ import { createShutdownHandler, startAdminServer, type Logger } from '@gateway/s
 import { AggregatorRegistry } from 'prom-client';
 import type { ProxyConfig } from './config.js';
 import { startProxyListeners, type StartedProxy } from './proxy.js';
+import { withProxyNodeFlags } from './node-flags.js';
 import { certificateFiles } from './tls-listeners.js';
 
 /** What a worker tells the primary once its listeners are open. */
@@ -80,6 +81,9 @@ export async function startProxyWorkers(config: ProxyConfig, logger: Logger): Pr
     );
   };
 
+  // The workers hold the connections: they run with the proxy's Node.js flags even when the primary was
+  // started without them.
+  cluster.setupPrimary({ execArgv: withProxyNodeFlags(process.execArgv, process.env['NODE_OPTIONS']) });
   for (let index = 0; index < config.workers; index++) fork();
   let ports: ReadyMessage['ports'];
   try {
