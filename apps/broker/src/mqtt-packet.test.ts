@@ -1,10 +1,10 @@
-// The MQTT parser aedes reads every client with: mqtt-packet's Parser over bl's BufferList, both patched
-// (patches/mqtt-packet@9.0.2.patch, patches/bl@6.1.6.patch). bl's patch answers reads, slices and strings
-// that lie within its first buffer from that buffer directly; these tests hold it to what the unpatched
-// methods return for any buffers, ranges and cut points.
+// mqtt-packet as aedes uses it for every client, with the gateway's patches (patches/mqtt-packet@9.0.2.patch,
+// patches/bl@6.1.6.patch): its Parser over bl's BufferList, whose patch answers reads, slices and strings
+// within the first buffer from that buffer directly, and generate(), whose patch reuses one accumulator.
+// These tests hold both to what the unpatched code gives, for any buffers, ranges, cut points and packets.
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { generate, parser as createParser, type IPublishPacket, type Packet } from 'mqtt-packet';
+import { generate, parser as createParser, writeToStream, type IPublishPacket, type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 
 type ReadMethod = 'readUInt8' | 'readInt8' | 'readUInt16BE' | 'readUInt16LE' | 'readInt16BE' | 'readUInt32BE' | 'readInt32LE' | 'readFloatBE' | 'readDoubleLE';
@@ -61,15 +61,15 @@ describe("bl's BufferList, as patched", () => {
   });
 });
 
-describe("mqtt-packet's parser over it", () => {
-  const publishPacket = fc.record({
-    topic: fc.string({ minLength: 1, maxLength: 40 }).filter((topic) => !/[#+]/.test(topic)),
-    payload: fc.uint8Array({ maxLength: 300 }),
-    qos: fc.constantFrom(0, 1, 2),
-    retain: fc.boolean(),
-    messageId: fc.integer({ min: 1, max: 65_535 }),
-  });
+const publishPacket = fc.record({
+  topic: fc.string({ minLength: 1, maxLength: 40 }).filter((topic) => !/[#+]/.test(topic)),
+  payload: fc.uint8Array({ maxLength: 300 }),
+  qos: fc.constantFrom(0, 1, 2),
+  retain: fc.boolean(),
+  messageId: fc.integer({ min: 1, max: 65_535 }),
+});
 
+describe("mqtt-packet's parser over it", () => {
   it('parses packets written back to back, cut into any chunks, into the packets that were written', () => {
     fc.assert(
       fc.property(fc.array(publishPacket, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(4000), { maxLength: 12 }), (packets, cuts) => {
@@ -101,6 +101,48 @@ describe("mqtt-packet's parser over it", () => {
             return { cmd: packet.cmd, topic, payload: Buffer.from(payload as Buffer), qos, retain, dup, ...(qos > 0 ? { messageId } : {}) };
           }),
         ).toEqual(sent);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** What unpatched generate() returned: writeToStream's chunks, joined (strings as UTF-8); throws what it reports. */
+function generatedByWriteToStream(packet: Packet): Buffer {
+  const chunks: Buffer[] = [];
+  const collector = {
+    write: (chunk: Buffer | string) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk) > 0,
+    destroy: (error?: Error) => {
+      if (error) throw error;
+    },
+  };
+  writeToStream(packet, collector as unknown as Parameters<typeof writeToStream>[1]);
+  return Buffer.concat(chunks);
+}
+
+describe("mqtt-packet's generate(), as patched", () => {
+  const anyPacket: fc.Arbitrary<Packet> = fc.oneof(
+    publishPacket.map(({ topic, payload, qos, retain, messageId }): Packet => ({ cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain, dup: false, messageId })),
+    fc.integer({ min: 1, max: 65_535 }).map((messageId): Packet => ({ cmd: 'puback', messageId })),
+    fc.array(fc.constantFrom(0, 1, 2, 128), { minLength: 1, maxLength: 5 }).map((granted): Packet => ({ cmd: 'suback', messageId: 7, granted })),
+    fc.constantFrom<Packet>({ cmd: 'pingresp' }, { cmd: 'connack', returnCode: 0, sessionPresent: true }),
+    // Invalid: generate() throws, and must leave nothing behind for the next packet.
+    fc.constantFrom<Packet>({ cmd: 'publish', topic: 42 as unknown as string, payload: Buffer.from('x'), qos: 0, retain: false, dup: false }, { cmd: 'connack', returnCode: 300, sessionPresent: false }),
+  );
+
+  it('gives every packet of any sequence, valid or not, the bytes (or the error) unpatched generate() gave it', () => {
+    fc.assert(
+      fc.property(fc.array(anyPacket, { minLength: 1, maxLength: 10 }), (packets) => {
+        for (const packet of packets) {
+          let expected: Buffer | Error;
+          try {
+            expected = generatedByWriteToStream(packet);
+          } catch (error) {
+            expected = error as Error;
+          }
+          if (expected instanceof Error) expect(() => generate(packet)).toThrow(expected.message);
+          else expect(generate(packet).toString('hex')).toBe(expected.toString('hex'));
+        }
       }),
       { numRuns: 300 },
     );
