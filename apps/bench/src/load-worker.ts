@@ -53,7 +53,7 @@ class Publisher {
     this.#delivered = new Int32Array(task.delivered);
     this.#template = new PublishTemplate({ topic: `${task.topicPrefix}/${String(index)}`, qos: task.qos, payloadSize: task.payloadSize, publisher: index });
     this.#ring = Array.from({ length: ringSize }, () => this.#template.copy());
-    connection.stream.on('drain', () => {
+    connection.socket.on('drain', () => {
       this.#waitingForDrain = false;
       this.schedule();
     });
@@ -156,10 +156,11 @@ class Publisher {
 
   pump(): void {
     if (!this.#running || this.#closed || this.#waitingForDrain) return;
-    const stream = this.#connection.stream;
+    const connection = this.#connection;
     let now = process.hrtime.bigint();
     let budget = Math.min(batchSize, this.#due(now));
-    stream.cork();
+    // One socket write for the batch, over TCP and over WebSocket alike.
+    connection.cork();
     while (budget > 0) {
       if (this.#issued - this.#written >= ringSize) break;
       if (this.#task.qos === 1 && this.#issued - this.#acknowledged >= this.#task.window) break;
@@ -172,13 +173,13 @@ class Publisher {
       this.lastSentNs = now;
       this.#issued += 1;
       budget -= 1;
-      if (!stream.write(packet, this.#onWritten)) {
+      if (!connection.writePacket(packet, this.#onWritten)) {
         this.#waitingForDrain = true;
         break;
       }
       now = process.hrtime.bigint();
     }
-    stream.uncork();
+    connection.uncork();
     // A full batch means more may be sendable at once; otherwise a PUBACK, a completed write or 'drain' reschedules.
     if (budget === 0 && this.#task.rate <= 0) this.schedule();
   }

@@ -1,13 +1,26 @@
 // One MQTT 3.1.1 connection for the load generator, over raw TCP (mqtt://) or WebSocket (ws://): CONNECT
 // and SUBSCRIBE are encoded with mqtt-packet, replies parsed with its parser. Callers write pre-encoded
-// packets straight to the stream and listen for parsed packets, with nothing in between.
-import { connect as connectTcp } from 'node:net';
+// packets straight to the connection and listen for parsed packets, with nothing in between.
+import { connect as connectTcp, createConnection, type NetConnectOpts, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { generate, parser as createParser, type Packet, type Parser } from 'mqtt-packet';
 import { createWebSocketStream, WebSocket } from 'ws';
 
 export interface MqttConnection {
+  /** The byte stream of MQTT packets (the socket itself over TCP; over WebSocket, one frame per write). */
   readonly stream: Duplex;
+  /** The TCP socket under the stream: 'drain' tells a writer held back by writePacket that it may go on. */
+  readonly socket: Socket;
+  /**
+   * Writes one pre-encoded packet, calling `onWritten` once it has gone to the socket; false when the socket's
+   * buffer is full (wait for the socket's 'drain'). Over WebSocket the packet is a frame of its own, as MQTT
+   * clients send them, written straight to the WebSocket rather than through `stream`, whose writes wait for
+   * each other's completion and so could never share a socket write.
+   */
+  writePacket(packet: Buffer, onWritten: () => void): boolean;
+  /** Holds the socket's writes until uncork(), which sends the packets (or frames) written meanwhile in one go. */
+  cork(): void;
+  uncork(): void;
   /** Emits 'packet' for every packet after the CONNACK. */
   readonly parser: Parser;
   /** Resolves when the stream has closed (for any reason); the error, if one closed it. */
@@ -24,14 +37,23 @@ export interface ConnectOptions {
 /** Opens the transport named by the URL's scheme and completes the MQTT handshake (clean session, no keepalive). */
 export async function openMqttConnection(url: string, options: ConnectOptions): Promise<MqttConnection> {
   const { clientId, timeoutMs = 10_000 } = options;
-  const stream = await openStream(url, timeoutMs);
+  const { stream, socket, writePacket } = await openStream(url, timeoutMs);
   const parser = createParser({ protocolVersion: 4 });
   let closeError: Error | undefined;
   stream.on('error', (error) => (closeError ??= error));
   const closed = new Promise<Error | undefined>((resolve) => stream.once('close', () => resolve(closeError)));
   stream.on('data', (chunk: Buffer) => parser.parse(chunk));
   parser.on('error', (error: Error) => stream.destroy(new Error(`${url}: cannot parse what the broker sent: ${error.message}`)));
-  const connection: MqttConnection = { stream, parser, closed, destroy: () => stream.destroy() };
+  const connection: MqttConnection = {
+    stream,
+    socket,
+    parser,
+    closed,
+    destroy: () => stream.destroy(),
+    writePacket,
+    cork: () => socket.cork(),
+    uncork: () => socket.uncork(),
+  };
   try {
     const connack = nextPacket(connection, 'connack', timeoutMs, `${url}: CONNACK for ${clientId}`);
     stream.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId, keepalive: 0 }));
@@ -69,7 +91,13 @@ function nextPacket(connection: MqttConnection, cmd: Packet['cmd'], timeoutMs: n
   });
 }
 
-function openStream(url: string, timeoutMs: number): Promise<Duplex> {
+interface Transport {
+  stream: Duplex;
+  socket: Socket;
+  writePacket: MqttConnection['writePacket'];
+}
+
+function openStream(url: string, timeoutMs: number): Promise<Transport> {
   const parsed = new URL(url);
   if (parsed.protocol === 'mqtt:' || parsed.protocol === 'tcp:') {
     return new Promise((resolve, reject) => {
@@ -77,7 +105,7 @@ function openStream(url: string, timeoutMs: number): Promise<Duplex> {
       socket.once('connect', () => {
         socket.setTimeout(0);
         socket.off('error', reject);
-        resolve(socket);
+        resolve({ stream: socket, socket, writePacket: (packet, onWritten) => socket.write(packet, () => onWritten()) });
       });
       socket.once('timeout', () => socket.destroy(new Error(`${url}: no TCP connection after ${String(timeoutMs)} ms`)));
       socket.once('error', (error) => reject(new Error(`${url}: ${error.message}`, { cause: error })));
@@ -85,10 +113,25 @@ function openStream(url: string, timeoutMs: number): Promise<Duplex> {
   }
   if (parsed.protocol === 'ws:') {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, ['mqtt'], { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+      let socket: Socket | undefined;
+      const ws = new WebSocket(url, ['mqtt'], {
+        perMessageDeflate: false,
+        handshakeTimeout: timeoutMs,
+        // The socket ws connects through, kept for cork()/uncork() and 'drain' (ws calls this with one options object).
+        createConnection: ((options: NetConnectOpts) => (socket = createConnection(options))) as typeof createConnection,
+      });
       ws.once('open', () => {
         ws.off('error', onError);
-        resolve(createWebSocketStream(ws));
+        const opened = socket;
+        if (opened === undefined) {
+          reject(new Error(`${url}: the WebSocket opened on a socket the load generator did not make`));
+          return;
+        }
+        const writePacket = (packet: Buffer, onWritten: () => void) => {
+          ws.send(packet, { binary: true }, () => onWritten());
+          return !opened.writableNeedDrain;
+        };
+        resolve({ stream: createWebSocketStream(ws), socket: opened, writePacket });
       });
       const onError = (error: Error) => reject(new Error(`${url}: ${error.message}`, { cause: error }));
       ws.once('error', onError);
