@@ -105,7 +105,7 @@ function openStream(url: string, timeoutMs: number): Promise<Transport> {
       socket.once('connect', () => {
         socket.setTimeout(0);
         socket.off('error', reject);
-        resolve({ stream: socket, socket, writePacket: (packet, onWritten) => socket.write(packet, () => onWritten()) });
+        resolve({ stream: socket, socket, writePacket: (packet, onWritten) => socket.write(packet, onWritten) });
       });
       socket.once('timeout', () => socket.destroy(new Error(`${url}: no TCP connection after ${String(timeoutMs)} ms`)));
       socket.once('error', (error) => reject(new Error(`${url}: ${error.message}`, { cause: error })));
@@ -128,7 +128,7 @@ function openStream(url: string, timeoutMs: number): Promise<Transport> {
           return;
         }
         const writePacket = (packet: Buffer, onWritten: () => void) => {
-          ws.send(packet, { binary: true }, () => onWritten());
+          ws.send(packet, { binary: true }, onWritten);
           return !opened.writableNeedDrain;
         };
         resolve({ stream: createWebSocketStream(ws), socket: opened, writePacket });
