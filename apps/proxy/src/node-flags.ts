@@ -4,10 +4,12 @@
 // per chunk is a Buffer's handle (the bytes live outside the heap) and a connection's few objects, all
 // short-lived or small, so scavenges stay cheap. V8's default lets new space grow to 32 MiB during a burst
 // of connections and keeps it committed afterwards: measured with 10,000 idle WebSocket connections through
-// two workers, the proxy held 8.4 KiB per connection with the default and 3.4 KiB with 1 MiB, at no
-// measurable cost in CPU per message (docs/performance.md, run 6). A V8 heap flag works only on the command
-// line (or in NODE_OPTIONS), so every way the proxy is started passes these: `pnpm start`, the Docker image,
-// the primary for its workers (proxy-workers.ts), the benchmark. A flag the user set wins.
+// two workers, the proxy held 8.4 KiB per connection with the default and 3.4 KiB with 1 MiB; proxy CPU per
+// message stayed within this machine's noise (fan-in over TCP, QoS 0 and 1; TLS not measured), see
+// docs/performance.md, run 6. A V8 heap flag works only on the command line or in NODE_OPTIONS, so every way
+// the proxy is started passes these: `pnpm start` on the command line, the Docker image in NODE_OPTIONS (so
+// that a NODE_OPTIONS of the deployment's own replaces it), the benchmark, and the primary for its workers
+// (proxy-workers.ts), which adds them only where neither its own command line nor NODE_OPTIONS sets them.
 export const proxyNodeFlags: readonly string[] = ['--max-semi-space-size=1'];
 
 /** A flag's name as V8 reads it: no value, `_` and `-` alike. */
