@@ -117,7 +117,8 @@ function openStream(url: string, timeoutMs: number): Promise<Transport> {
       const ws = new WebSocket(url, ['mqtt'], {
         perMessageDeflate: false,
         handshakeTimeout: timeoutMs,
-        // The socket ws connects through, kept for cork()/uncork() and 'drain' (ws calls this with one options object).
+        // The socket ws connects through, kept for cork()/uncork() and 'drain'. Node's HTTP client calls this with
+        // the request's options (ws' own default also resets their `path`, which the client has cleared already).
         createConnection: ((options: NetConnectOpts) => (socket = createConnection(options))) as typeof createConnection,
       });
       ws.once('open', () => {
