@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { proxyNodeFlags } from '@gateway/proxy/node-flags';
+import { withProxyNodeFlags } from '@gateway/proxy/node-flags';
 import { startServiceProcess, type ServiceProcess } from '@gateway/service-kit/testing';
 import type { Target } from './targets.js';
 
@@ -75,8 +75,8 @@ export async function startOurStack(options: OurStackOptions = {}): Promise<Star
     const brokerWs = `${String(brokerReady['websocket'])}/mqtt`;
     const upstream = (url: string) => new URL(url).host;
     const proxy = startServiceProcess('proxy', proxyEntry, {
-      // As `pnpm start` and the Docker image run it.
-      nodeArgs: [...proxyNodeFlags, ...(options.cpuProfileDir === undefined ? [] : [...nodeArgs, '--cpu-prof-name', 'proxy.cpuprofile'])],
+      // With the proxy's Node.js flags, as `pnpm start` and the Docker image run it.
+      nodeArgs: withProxyNodeFlags(options.cpuProfileDir === undefined ? [] : [...nodeArgs, '--cpu-prof-name', 'proxy.cpuprofile']),
       keptLines: 50,
       env: {
         PROXY_HOST: '127.0.0.1',
