@@ -17,7 +17,7 @@ describe('loadBrokerConfig', () => {
       maxPacketSize: 1024 * 1024,
       topicDeny: [],
       topicAllow: [],
-      concurrency: 100,
+      concurrency: 1000,
       logLevel: 'info',
     });
     expect(config.dataDir).toBe(defaultDataDir);

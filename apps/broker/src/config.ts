@@ -40,7 +40,7 @@ const shape = {
   BROKER_MAX_PACKET_SIZE: fields.byteSize(1024 * 1024),
   BROKER_TOPIC_DENY: topicFilterList(),
   BROKER_TOPIC_ALLOW: topicFilterList(),
-  BROKER_CONCURRENCY: fields.positiveInt(100),
+  BROKER_CONCURRENCY: fields.positiveInt(1000),
   BROKER_HEARTBEAT_INTERVAL: fields.duration(60_000).pipe(z.number().min(1000, 'expected at least 1s')),
   BROKER_SHUTDOWN_TIMEOUT: fields.duration(5000),
   BROKER_MAX_CONNECTIONS: fields.positiveInt(10_000),
@@ -78,7 +78,10 @@ export interface BrokerConfig {
   topicDeny: readonly string[];
   /** When not empty, clients may only publish to or subscribe within these filters. */
   topicAllow: readonly string[];
-  /** How many messages aedes processes at once. */
+  /**
+   * How many deliveries aedes' emitter has in flight at once: a message counts once per subscription it
+   * matched (patches/mqemitter@7.1.0.patch); the messages past it wait, in order.
+   */
   concurrency: number;
   /** How often aedes beats its $SYS heartbeat (also paces the sweep for wills left by a crashed broker). */
   heartbeatIntervalMs: number;
