@@ -89,6 +89,29 @@ describe("aedes' emitter concurrency (patched)", () => {
     expect(emitter.current).toBe(0);
   });
 
+  it('queues a message emitted from a callback while the freed units are still starting the waiting ones', async () => {
+    // aedes reads a client's next packets from a publish's callback: a publish that matched no one finishes
+    // at once, inside released(), and what that client sends next must not pass its packets still waiting.
+    const { emitter, started, startedMessages } = heldEmitter(4, { fan: 3 });
+    const order: number[] = [];
+    emitter.on('T', (message, done) => {
+      order.push(message.n ?? -1);
+      setImmediate(done);
+    });
+    emitter.emit({ topic: 'fan', n: 0 });
+    emitter.emit({ topic: 'T', n: 1 });
+    emitter.emit({ topic: 'nobody', n: 2 }, () => emitter.emit({ topic: 'T', n: 4 }));
+    emitter.emit({ topic: 'T', n: 3 });
+    expect(emitter.length).toBe(2);
+
+    for (const delivery of started.filter((d) => d.n === 0)) delivery.finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([1, 3, 4]);
+    expect(startedMessages()).toEqual([0]);
+    expect(emitter.current).toBe(0);
+  });
+
   it('delivers every message to every listener, in order, under a limit smaller than one message’s listeners', async () => {
     const emitter = mqemitter({ concurrency: 2 });
     const received: Record<string, number[]> = { a: [], b: [], c: [] };
