@@ -4,14 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const utilsUrl = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('aedes')), 'lib', 'utils.js')).href;
 type Defer = (fn: (a: unknown, b: unknown, c: unknown) => void, a?: unknown, b?: unknown, c?: unknown) => void;
 const { deferToNextTurn } = (await import(utilsUrl)) as { deferToNextTurn: Defer };
-
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("aedes' deferToNextTurn (patched in)", () => {
   it('runs the turn’s callbacks later, in order, with their arguments, where the first one’s setImmediate would have run', async () => {

@@ -2,6 +2,7 @@
 // in flight, one per listener a message matched, and the messages past it wait in order. aedes passes
 // BROKER_CONCURRENCY to it. mqemitter is aedes' dependency, not ours, so it is loaded from beside aedes.
 import { createRequire } from 'node:module';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 
 interface Message {
@@ -92,7 +93,7 @@ describe("aedes' emitter concurrency (patched)", () => {
   it('queues a message emitted from a callback while the freed units are still starting the waiting ones', async () => {
     // aedes reads a client's next packets from a publish's callback: a publish that matched no one finishes
     // at once, inside released(), and what that client sends next must not pass its packets still waiting.
-    const { emitter, started, startedMessages } = heldEmitter(4, { fan: 3 });
+    const { emitter, finish, startedMessages } = heldEmitter(4, { fan: 3 });
     const order: number[] = [];
     emitter.on('T', (message, done) => {
       order.push(message.n ?? -1);
@@ -104,9 +105,9 @@ describe("aedes' emitter concurrency (patched)", () => {
     emitter.emit({ topic: 'T', n: 3 });
     expect(emitter.length).toBe(2);
 
-    for (const delivery of started.filter((d) => d.n === 0)) delivery.finish();
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
+    finish(0);
+    await nextTurn();
+    await nextTurn();
     expect(order).toEqual([1, 3, 4]);
     expect(startedMessages()).toEqual([0]);
     expect(emitter.current).toBe(0);
