@@ -8,6 +8,7 @@ import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, type StartedBrowser } from './browser';
+import { PageTrace, reportFailedTests, reportingFailure } from './failure-report';
 import { GatewayStack, type StartedGatewayStack } from './gateway-stack';
 
 const run = promisify(execFile);
@@ -15,6 +16,7 @@ const run = promisify(execFile);
 let stack: StartedGatewayStack;
 let browser: StartedBrowser;
 let page: Page;
+let trace: PageTrace | undefined;
 
 async function statusOf(target: Page): Promise<string | null> {
   return target.getByTestId('connection-status').getAttribute('data-status');
@@ -29,9 +31,14 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage();
   page.on('pageerror', (error) => console.error('page error:', error.message));
-  await page.goto(stack.url);
-  await expectConnected(page);
+  trace = new PageTrace(page);
+  await reportingFailure('opening the dashboard', () => trace, () => stack, async () => {
+    await page.goto(stack.url);
+    await expectConnected(page);
+  });
 });
+
+reportFailedTests(() => trace, () => stack);
 
 afterAll(async () => {
   // Either may be unset when beforeAll failed half-way.

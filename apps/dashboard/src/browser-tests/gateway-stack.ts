@@ -1,25 +1,44 @@
 // The real stack in-process for end-to-end tests: broker, proxy (serving the built dashboard and
 // upgrading /mqtt on the same port) and optionally the simulator, all on ports chosen by the OS.
 // The broker can require logins: a password file (BROKER_PASSWORD_FILE) and BROKER_ALLOW_ANONYMOUS=false.
+// Each service logs at debug level into memory; logText() gives the lines for a failed test to print.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadBrokerConfig, startBroker, type StartedBroker } from '@gateway/broker';
 import { loadProxyConfig, startProxy, type StartedProxy } from '@gateway/proxy';
+import { captureLogs, type LogCapture } from '@gateway/service-kit/testing';
 import { startSimulator, type SimulatorOptions, type StartedSimulator } from '@gateway/simulator';
+import { BROWSER_TEST_DIST } from './global-setup';
 import { writePasswordFile } from './password-file';
 
-export const DIST_DIR = fileURLToPath(new URL('../../dist', import.meta.url));
+/** The logs of the stack's services, one capture each. */
+interface StackLogs {
+  broker: LogCapture;
+  proxy: LogCapture;
+  simulator: LogCapture;
+}
 
 export class StartedGatewayStack implements AsyncDisposable {
   constructor(
     readonly broker: StartedBroker,
     public proxy: StartedProxy,
     readonly simulator: StartedSimulator | undefined,
+    private readonly logs: StackLogs,
     /** The temporary folder of the password file, removed on close. */
     private readonly secretsDir?: string,
   ) {}
+
+  /** The services' last `limit` log lines, oldest first, one JSON line each. */
+  logText(limit = 300): string {
+    const { broker, proxy, simulator } = this.logs;
+    const lines = [...broker.lines, ...proxy.lines, ...simulator.lines];
+    lines.sort((a, b) => String(a['time']).localeCompare(String(b['time'])));
+    return lines
+      .slice(-limit)
+      .map((line) => JSON.stringify(line))
+      .join('\n');
+  }
 
   /** The dashboard's URL, served by the proxy. */
   get url(): string {
@@ -42,7 +61,7 @@ export class StartedGatewayStack implements AsyncDisposable {
   /** Starts a new proxy on the ports of the stopped one. */
   async startProxyAgain(): Promise<void> {
     const ports = this.stoppedPorts ?? { wsPort: this.proxy.wsPort, tcpPort: this.proxy.tcpPort };
-    this.proxy = await startProxy(proxyConfig(this.broker, ports.wsPort, ports.tcpPort));
+    this.proxy = await startProxy(proxyConfig(this.broker, ports.wsPort, ports.tcpPort), { logger: this.logs.proxy.logger });
     this.stoppedPorts = undefined;
   }
 
@@ -66,9 +85,8 @@ function proxyConfig(broker: StartedBroker, wsPort = 0, tcpPort = 0) {
     PROXY_ADMIN_PORT: '0',
     PROXY_TCP_UPSTREAMS: `127.0.0.1:${broker.tcpPort}`,
     PROXY_WS_UPSTREAMS: `127.0.0.1:${broker.wsPort}`,
-    PROXY_STATIC_DIR: DIST_DIR,
+    PROXY_STATIC_DIR: BROWSER_TEST_DIST,
     PROXY_TLS: 'false', // the page is tested over plain ws://; the proxy's own tests cover wss://
-    LOG_LEVEL: 'silent',
   });
 }
 
@@ -100,8 +118,9 @@ export class GatewayStack {
 
   async start(): Promise<StartedGatewayStack> {
     const secretsDir = this.users ? mkdtempSync(join(tmpdir(), 'dashboard-e2e-secrets-')) : undefined;
-    const env: Record<string, string> = { BROKER_TCP_PORT: '0', BROKER_WS_PORT: '0', BROKER_ADMIN_PORT: '0', BROKER_PERSISTENCE: 'memory', LOG_LEVEL: 'silent' };
+    const env: Record<string, string> = { BROKER_TCP_PORT: '0', BROKER_WS_PORT: '0', BROKER_ADMIN_PORT: '0', BROKER_PERSISTENCE: 'memory' };
     if (!this.allowAnonymous) env['BROKER_ALLOW_ANONYMOUS'] = 'false';
+    const logs: StackLogs = { broker: captureLogs('broker', 'debug'), proxy: captureLogs('proxy', 'debug'), simulator: captureLogs('simulator', 'debug') };
     let broker: StartedBroker | undefined;
     let proxy: StartedProxy | undefined;
     try {
@@ -109,10 +128,12 @@ export class GatewayStack {
         env['BROKER_PASSWORD_FILE'] = join(secretsDir, 'passwd');
         await writePasswordFile(env['BROKER_PASSWORD_FILE'], this.users);
       }
-      broker = await startBroker(loadBrokerConfig(env));
-      proxy = await startProxy(proxyConfig(broker));
-      const simulator = this.simulatorOptions ? await startSimulator({ ...this.simulatorOptions, url: `mqtt://127.0.0.1:${proxy.tcpPort}` }) : undefined;
-      return new StartedGatewayStack(broker, proxy, simulator, secretsDir);
+      broker = await startBroker(loadBrokerConfig(env), { logger: logs.broker.logger });
+      proxy = await startProxy(proxyConfig(broker), { logger: logs.proxy.logger });
+      const simulator = this.simulatorOptions
+        ? await startSimulator({ ...this.simulatorOptions, url: `mqtt://127.0.0.1:${proxy.tcpPort}`, logger: logs.simulator.logger })
+        : undefined;
+      return new StartedGatewayStack(broker, proxy, simulator, logs, secretsDir);
     } catch (error) {
       await proxy?.close();
       await broker?.close();

@@ -1,13 +1,24 @@
-// Builds apps/dashboard/dist once before the end-to-end tests, with Vite's build() API, unless
-// DASHBOARD_E2E_SKIP_BUILD=1 and a build already exists.
+// Builds the dashboard once before the browser tests, with Vite's build() API, into a folder of their own
+// (BROWSER_TEST_DIST) that the proxy under test serves. Not into dist/: `pnpm test` runs the package's own
+// `vite build` (tests/stack depends on it) at the same time, and each build empties its output folder
+// first, so a page loaded from a shared dist/ could find its files gone. DASHBOARD_E2E_SKIP_BUILD=1 reuses
+// an earlier build of this folder.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 export const dashboardRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The browser tests' own build of the dashboard (under node_modules, so never committed nor a turbo input). */
+export const BROWSER_TEST_DIST = join(dashboardRoot, 'node_modules', '.browser-test-dist');
+
 export default async function setup(): Promise<void> {
-  const dist = fileURLToPath(new URL('../../dist/index.html', import.meta.url));
-  if (process.env['DASHBOARD_E2E_SKIP_BUILD'] === '1' && existsSync(dist)) return;
-  await build({ root: dashboardRoot, configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)), logLevel: 'warn' });
+  if (process.env['DASHBOARD_E2E_SKIP_BUILD'] === '1' && existsSync(join(BROWSER_TEST_DIST, 'index.html'))) return;
+  await build({
+    root: dashboardRoot,
+    configFile: join(dashboardRoot, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: BROWSER_TEST_DIST, emptyOutDir: true },
+  });
 }

@@ -5,6 +5,7 @@ import mqtt, { type IClientOptions } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, type StartedBrowser } from './browser';
+import { PageTrace, reportFailedTests } from './failure-report';
 import { GatewayStack, type StartedGatewayStack } from './gateway-stack';
 
 const OPERATOR = { username: 'operator', password: 'correct horse battery staple' };
@@ -13,6 +14,7 @@ const SIMULATOR = { username: 'simulator', password: 'sim-secret' };
 let stack: StartedGatewayStack;
 let browser: StartedBrowser;
 let page: Page;
+let trace: PageTrace | undefined;
 /** WebSocket connections the page opened to /mqtt. */
 let sockets = 0;
 
@@ -48,6 +50,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage();
   page.on('pageerror', (error) => console.error('page error:', error.message));
+  trace = new PageTrace(page);
   page.on('websocket', (socket) => {
     if (socket.url().endsWith('/mqtt')) sockets += 1;
   });
@@ -60,6 +63,8 @@ afterAll(async () => {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   await stack?.close();
 });
+
+reportFailedTests(() => trace, () => stack);
 
 describe('dashboard login', () => {
   it('runs against a broker that refuses anonymous clients (CONNACK 5) and wrong passwords (CONNACK 4)', async () => {
