@@ -1,7 +1,6 @@
 // Checks up front what the firewall tests need (root, `ip`, `nft`, optionally `ufw`) and fails
 // with one message that says what is missing and how to get it: these tests never skip silently.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findExecutable } from '@gateway/service-kit';
 
 export interface FirewallTools {
   readonly ip: string;
@@ -10,22 +9,6 @@ export interface FirewallTools {
 }
 
 const ensureTools = 'bash infra/firewall/ensure-tools.sh (installs them with apt)';
-
-/** Absolute path of an executable on PATH or in the sbin directories (which a user PATH may lack). */
-export function findExecutable(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
-  for (const dir of dirs) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 export function requireFirewallTools({ ufw = false }: { ufw?: boolean } = {}): FirewallTools {
   const problems: string[] = [];
