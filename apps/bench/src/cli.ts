@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // `pnpm bench`: the command line of the benchmark. Without --target it starts our broker and proxy from
 // their built dist/ and measures both ("ours-proxy", "ours-direct"); --compare also starts Mosquitto
-// behind NGINX ("reference") and alternates between the stacks; --target measures anything else.
+// behind NGINX ("reference") and alternates between the stacks; --nginx-hop also puts NGINX in front of our
+// broker ("ours-nginx"); --target measures anything else.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { runBench } from './bench-run.js';
 import { readCpuProfile, topSelfTime } from './cpu-profile.js';
 import { parseBenchOptions } from './options.js';
-import { startOurStack, type StartedOurStack } from './our-stack.js';
+import { programsMissing } from './foreground-program.js';
+import { nginxMissing, nginxPackages } from './nginx-proxy.js';
+import { startOurStack, type OurStackOptions, type StartedOurStack } from './our-stack.js';
 import { referenceStackMissing, startReferenceStack, type StartedReferenceStack } from './reference-stack.js';
 import { formatTable, jsonLine } from './report.js';
 import { allScenarios, filterScenarios } from './scenarios.js';
@@ -20,6 +23,7 @@ const program = new Command('gateway-bench')
   .description('Load generator for MQTT brokers and proxies: fan-in, fan-out and idle-connection scenarios over raw TCP and WebSocket.')
   .option('--target <url>', 'system under test: mqtt://host:port or ws://host:port/path, optionally name=url; repeatable', collect)
   .option('--compare', 'start our stack and Mosquitto behind NGINX, and run every scenario against both alternately')
+  .option('--nginx-hop', "also run every scenario through NGINX in front of our broker (ours-nginx): the proxy hop's cost with NGINX as the proxy")
   .option('--rounds <n>', 'runs of each scenario per target (default 1; 3 with --compare, the least it accepts)')
   .option('--duration <time>', 'publishing time of each run: 5s, 500ms, 1m (a bare number is seconds)', '5s')
   .option('--quick', 'smoke test for CI: 0.5 s runs, 1 round, few connections')
@@ -50,6 +54,10 @@ async function main(): Promise<void> {
     const missing = referenceStackMissing();
     if (missing !== undefined) throw new Error(missing);
   }
+  if (options.nginxHop) {
+    const missing = programsMissing(nginxMissing(), '--nginx-hop needs NGINX', nginxPackages);
+    if (missing !== undefined) throw new Error(missing);
+  }
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const cpuProfileDir = options.cpuProfileDir === undefined ? undefined : resolve(options.cpuProfileDir);
   if (cpuProfileDir !== undefined) await mkdir(cpuProfileDir, { recursive: true });
@@ -68,12 +76,14 @@ async function main(): Promise<void> {
     if (options.targets.length > 0) {
       targets = parseTargets(options.targets);
     } else {
-      const stackOptions = { proxyWorkers: options.proxyWorkers };
+      const stackOptions: OurStackOptions = { proxyWorkers: options.proxyWorkers, ...(options.nginxHop ? { nginxWorkers: options.nginxWorkers } : {}) };
       ours = await startOurStack(cpuProfileDir === undefined ? stackOptions : { ...stackOptions, cpuProfileDir });
       // Fresh copies (for the idle scenarios' memory readings) are never profiled.
-      const freshOurs = (which: 'proxy' | 'direct') => async () => {
+      const freshOurs = (which: 'proxy' | 'direct' | 'nginx') => async () => {
         const stack = await startOurStack(stackOptions);
-        return { target: stack.targets[which], close: () => stack.close() };
+        const target = stack.targets[which];
+        if (target === undefined) throw new Error(`no ${which} target in a fresh copy of our stack`);
+        return { target, close: () => stack.close() };
       };
       targets = [{ ...ours.targets.proxy, startFresh: freshOurs('proxy') }];
       if (options.compare) {
@@ -81,6 +91,7 @@ async function main(): Promise<void> {
         targets.push({ ...reference.target, startFresh: () => startReferenceStack({ nginxWorkers: options.nginxWorkers }) });
       }
       targets.push({ ...ours.targets.direct, startFresh: freshOurs('direct') });
+      if (ours.targets.nginx) targets.push({ ...ours.targets.nginx, startFresh: freshOurs('nginx') });
     }
     print(jsonLine({ targets: targets.map((target) => ({ name: target.name, ...target.urls, brokerPids: target.brokerPids, proxyPids: target.proxyPids })), scenarios: scenarios.map((scenario) => scenario.name), rounds: options.rounds, durationMs: options.durationMs }));
     const report = await runBench(targets, scenarios, options, print);

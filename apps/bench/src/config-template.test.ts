@@ -1,19 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderTemplate, templateDir } from './reference-stack.js';
+import { renderTemplate, templateDir } from './config-template.js';
 
 const values = {
   PREFIX: '/tmp/bench-x',
   STREAM_MODULE: '/usr/lib/nginx/modules/ngx_stream_module.so',
   WORKER_PROCESSES: 1,
-  MOSQUITTO_TCP_PORT: 1001,
-  MOSQUITTO_WS_PORT: 1002,
+  BROKER_TCP_PORT: 1001,
+  BROKER_WS_PORT: 1002,
   NGINX_TCP_PORT: 1003,
   NGINX_WS_PORT: 1004,
 };
 
-describe('reference stack templates', () => {
+describe('benchmark config templates', () => {
   it('fills every placeholder of the NGINX template and keeps NGINX variables', async () => {
     const config = renderTemplate(await readFile(join(templateDir, 'nginx.conf.template'), 'utf8'), values);
     expect(config).not.toMatch(/\{\{\w+\}\}/);

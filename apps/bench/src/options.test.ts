@@ -15,6 +15,12 @@ describe('parseBenchOptions', () => {
     expect(() => parseBenchOptions({ compare: true, target: ['mqtt://h:1'] })).toThrow(/leave out --target/);
   });
 
+  it('takes --nginx-hop only for the broker it starts itself', () => {
+    expect(parseBenchOptions({ nginxHop: true }).nginxHop).toBe(true);
+    expect(parseBenchOptions({}).nginxHop).toBe(false);
+    expect(() => parseBenchOptions({ nginxHop: true, target: ['mqtt://h:1'] })).toThrow(/--nginx-hop .*leave out --target/);
+  });
+
   it('makes --quick short: tiny runs, one round', () => {
     expect(parseBenchOptions({ quick: true, compare: true })).toMatchObject({ rounds: 1, durationMs: 500, idleConnections: 20 });
   });

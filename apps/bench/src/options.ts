@@ -19,6 +19,7 @@ const count = (min: number) => z.coerce.number().int().min(min);
 const schema = z.object({
   target: z.array(z.string()).default([]),
   compare: z.boolean().default(false),
+  nginxHop: z.boolean().default(false),
   rounds: count(1).optional(),
   duration: seconds().default(5000),
   quick: z.boolean().default(false),
@@ -41,6 +42,8 @@ const schema = z.object({
 export interface BenchOptions {
   targets: string[];
   compare: boolean;
+  /** Also measure our broker behind NGINX ("ours-nginx"). */
+  nginxHop: boolean;
   rounds: number;
   durationMs: number;
   quick: boolean;
@@ -71,12 +74,14 @@ export function parseBenchOptions(raw: Record<string, unknown>): BenchOptions {
   }
   const options = parsed.data;
   if (options.compare && options.target.length > 0) throw new Error('--compare starts both stacks itself: leave out --target');
+  if (options.nginxHop && options.target.length > 0) throw new Error('--nginx-hop puts NGINX in front of the broker it starts itself: leave out --target');
   if (options.cpuProf !== undefined && options.proxyWorkers > 1) throw new Error('--cpu-prof: profiles one proxy process; leave out --proxy-workers');
   const rounds = options.rounds ?? (options.quick ? 1 : options.compare ? 3 : 1);
   if (options.compare && !options.quick && rounds < 3) throw new Error('--rounds: at least 3 with --compare (medians of fewer runs mean little)');
   return {
     targets: options.target,
     compare: options.compare,
+    nginxHop: options.nginxHop,
     rounds,
     durationMs: options.quick ? Math.min(options.duration, 500) : options.duration,
     quick: options.quick,

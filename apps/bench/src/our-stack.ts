@@ -1,6 +1,7 @@
 // Our gateway as the system under test: the built broker (apps/broker/dist) and proxy (apps/proxy/dist)
 // started as child processes on OS-chosen loopback ports with memory persistence, and the connection
-// limits raised (every benchmark connection comes from 127.0.0.1). Targets: "ours-proxy" and "ours-direct".
+// limits raised (every benchmark connection comes from 127.0.0.1). Targets: "ours-proxy" and "ours-direct",
+// and "ours-nginx" (NGINX in front of the same broker) when asked for.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withProxyNodeFlags } from '@gateway/proxy/node-flags';
 import { startServiceProcess, type ServiceProcess } from '@gateway/service-kit/testing';
+import { startNginxProxy, type StartedNginxProxy } from './nginx-proxy.js';
 import type { Target } from './targets.js';
 
 /** apps/broker/dist/main.js and apps/proxy/dist/main.js: this file lives in apps/bench/src or apps/bench/dist. */
@@ -19,13 +21,15 @@ export interface OurStackOptions {
   cpuProfileDir?: string;
   /** PROXY_WORKERS (1 by default); the proxy's pids then include its workers (memory and CPU are read per process tree). */
   proxyWorkers?: number;
+  /** Also start NGINX (this many workers) in front of the broker: the "ours-nginx" target. */
+  nginxWorkers?: number;
 }
 
 export interface StartedOurStack {
   broker: ServiceProcess;
   proxy: ServiceProcess;
-  /** Through the proxy (what clients use), and straight to the broker. */
-  targets: { proxy: Target; direct: Target };
+  /** Through the proxy (what clients use), straight to the broker, and through NGINX when asked for. */
+  targets: { proxy: Target; direct: Target; nginx?: Target };
   close(): Promise<void>;
 }
 
@@ -50,8 +54,10 @@ export async function startOurStack(options: OurStackOptions = {}): Promise<Star
   const dataDir = await mkdtemp(join(tmpdir(), 'gateway-bench-'));
   const nodeArgs = options.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir];
   const started: ServiceProcess[] = [];
+  let nginx: StartedNginxProxy | undefined;
   const close = async () => {
-    // The proxy first, so the broker sees its clients leave as they would in production.
+    // The proxies first, so the broker sees its clients leave as they would in production.
+    await nginx?.close();
     for (const service of [...started].reverse()) await service.stop('SIGTERM');
     await rm(dataDir, { recursive: true, force: true });
   };
@@ -93,6 +99,10 @@ export async function startOurStack(options: OurStackOptions = {}): Promise<Star
     started.push(proxy);
     const proxyReady = await proxy.waitForLog('proxy ready', 30_000);
     const loopback = (url: string) => url.replace('//localhost:', '//127.0.0.1:');
+    if (options.nginxWorkers !== undefined) {
+      const port = (url: string) => Number(new URL(url).port);
+      nginx = await startNginxProxy({ brokerTcpPort: port(brokerTcp), brokerWsPort: port(brokerWs), workers: options.nginxWorkers });
+    }
     return {
       broker,
       proxy,
@@ -104,6 +114,7 @@ export async function startOurStack(options: OurStackOptions = {}): Promise<Star
           proxyPids: [proxy.pid],
         },
         direct: { name: 'ours-direct', urls: { tcp: brokerTcp, ws: brokerWs }, brokerPids: [broker.pid], proxyPids: [] },
+        ...(nginx ? { nginx: { name: 'ours-nginx', urls: nginx.urls, brokerPids: [broker.pid], proxyPids: [nginx.pid] } } : {}),
       },
       close,
     };

@@ -1,5 +1,6 @@
 // How results are shown: one JSON line per run, a plain-text table per scenario with each run and the
-// medians per target, the ratios ours/reference and proxy/direct, and a closing summary of all scenarios.
+// medians per target, the ratios ours/reference, proxy/direct (and nginx/direct with --nginx-hop), and a
+// closing summary of all scenarios.
 import type { IdleRunResult } from './idle-run.js';
 import type { LoadRunResult } from './load-run.js';
 import { median, ratio } from './stats.js';
@@ -10,6 +11,8 @@ export type RunResult = (LoadRunResult & { kind: 'load'; round: number }) | (Idl
 export const comparisons = [
   { label: 'ours/reference', ours: 'ours-proxy', reference: 'reference' },
   { label: 'proxy/direct', ours: 'ours-proxy', reference: 'ours-direct' },
+  // --nginx-hop: what the same hop keeps of our broker's throughput when the proxy is NGINX.
+  { label: 'nginx/direct', ours: 'ours-nginx', reference: 'ours-direct' },
 ] as const;
 
 export interface ScenarioSummary {

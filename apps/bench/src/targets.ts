@@ -3,7 +3,7 @@
 import type { Transport } from './scenarios.js';
 
 export interface Target {
-  /** "ours-proxy", "ours-direct", "reference", or the name given with --target. */
+  /** "ours-proxy", "ours-direct", "ours-nginx", "reference", or the name given with --target. */
   name: string;
   urls: Partial<Record<Transport, string>>;
   /** Process ids of the broker and of the proxy in front of it (their children count too); empty when unknown. */

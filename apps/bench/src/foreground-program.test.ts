@@ -1,0 +1,31 @@
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { programsMissing, startProgram } from './foreground-program.js';
+
+describe('foreground programs', () => {
+  it('names what is missing and the apt-get line', () => {
+    expect(programsMissing([], 'x needs NGINX', 'nginx')).toBeUndefined();
+    expect(programsMissing(['nginx'], 'x needs NGINX', 'nginx libnginx-mod-stream')).toBe(
+      "x needs NGINX, but nginx is not installed. Install Debian's packages: apt-get install -y nginx libnginx-mod-stream",
+    );
+    expect(programsMissing(['mosquitto', 'nginx'], 'x', 'p')).toMatch(/mosquitto, nginx are not installed/);
+  });
+
+  it('reports the output of a program that exits instead of listening', async () => {
+    const program = startProgram('sh', ['-c', 'echo "bad config on line 3" >&2; exit 1']);
+    await expect(program.listening([1])).rejects.toThrow(/sh did not start: bad config on line 3/);
+    await program.stop('SIGTERM');
+  });
+
+  it('waits for the ports, then stops the program with the signal given', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const program = startProgram('sleep', ['30']);
+    await program.listening([port]);
+    expect(program.pid).toBeGreaterThan(0);
+    await program.stop('SIGTERM');
+    expect(program.child.signalCode).toBe('SIGTERM');
+    server.close();
+  });
+});
