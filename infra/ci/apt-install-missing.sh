@@ -17,5 +17,19 @@ else
   exit 1
 fi
 echo "Installing what $purpose need: $*" >&2
+# Installed for the tests, not as system services: a system Mosquitto would hold port 1883 (which the
+# broker of `pnpm dev` uses) and NGINX port 80. A policy-rc.d that answers 101 keeps Debian's maintainer
+# scripts from starting them (one already there, as in Docker images, is left as it is), and on a
+# systemd machine the services this install added are disabled, so they do not start at boot either.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  "${as_root[@]}" sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
+  trap '"${as_root[@]}" rm -f "$policy"' EXIT
+fi
 "${as_root[@]}" apt-get update -qq >&2
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+if [ -d /run/systemd/system ]; then
+  for service in mosquitto nginx; do
+    case " $* " in *" $service "*) "${as_root[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true ;; esac
+  done
+fi
