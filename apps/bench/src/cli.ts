@@ -38,7 +38,7 @@ const program = new Command('gateway-bench')
   .option('--rate <n>', 'messages per second per publisher; 0 for as fast as possible', '0')
   .option('--threads <n>', 'worker threads per role (publishers, subscribers)', '2')
   .option('--drain-timeout <time>', 'how long to wait for the last PUBACKs and deliveries after publishing stops', '10s')
-  .option('--nginx-workers <n>', 'NGINX worker processes of the reference stack', '1')
+  .option('--nginx-workers <n>', 'NGINX worker processes, in the reference stack and with --nginx-hop', '1')
   .option('--proxy-workers <n>', 'worker processes of our proxy (PROXY_WORKERS)', '1')
   .option('--cpu-prof <dir>', 'record V8 CPU profiles of our broker and proxy (node --cpu-prof) and list their top self-time functions');
 
@@ -76,11 +76,14 @@ async function main(): Promise<void> {
     if (options.targets.length > 0) {
       targets = parseTargets(options.targets);
     } else {
-      const stackOptions: OurStackOptions = { proxyWorkers: options.proxyWorkers, ...(options.nginxHop ? { nginxWorkers: options.nginxWorkers } : {}) };
-      ours = await startOurStack(cpuProfileDir === undefined ? stackOptions : { ...stackOptions, cpuProfileDir });
-      // Fresh copies (for the idle scenarios' memory readings) are never profiled.
+      const stackOptions: OurStackOptions = { proxyWorkers: options.proxyWorkers };
+      const withNginx: OurStackOptions = { ...stackOptions, nginxWorkers: options.nginxWorkers };
+      const started = options.nginxHop ? withNginx : stackOptions;
+      ours = await startOurStack(cpuProfileDir === undefined ? started : { ...started, cpuProfileDir });
+      // Fresh copies (for the idle scenarios' memory readings) are never profiled, and start NGINX only for
+      // the target that goes through it.
       const freshOurs = (which: 'proxy' | 'direct' | 'nginx') => async () => {
-        const stack = await startOurStack(stackOptions);
+        const stack = await startOurStack(which === 'nginx' ? withNginx : stackOptions);
         const target = stack.targets[which];
         if (target === undefined) throw new Error(`no ${which} target in a fresh copy of our stack`);
         return { target, close: () => stack.close() };

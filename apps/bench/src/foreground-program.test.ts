@@ -13,8 +13,11 @@ describe('foreground programs', () => {
 
   it('reports the output of a program that exits instead of listening', async () => {
     const program = startProgram('sh', ['-c', 'echo "bad config on line 3" >&2; exit 1']);
-    await expect(program.listening([1])).rejects.toThrow(/sh did not start: bad config on line 3/);
-    await program.stop('SIGTERM');
+    try {
+      await expect(program.listening([1])).rejects.toThrow(/sh did not start: bad config on line 3/);
+    } finally {
+      await program.stop('SIGTERM');
+    }
   });
 
   it('waits for the ports, then stops the program with the signal given', async () => {
@@ -22,10 +25,13 @@ describe('foreground programs', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     const program = startProgram('sleep', ['30']);
-    await program.listening([port]);
-    expect(program.pid).toBeGreaterThan(0);
-    await program.stop('SIGTERM');
+    try {
+      await program.listening([port]);
+      expect(program.pid).toBeGreaterThan(0);
+    } finally {
+      await program.stop('SIGTERM');
+      server.close();
+    }
     expect(program.child.signalCode).toBe('SIGTERM');
-    server.close();
   });
 });

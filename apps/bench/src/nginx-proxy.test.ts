@@ -42,8 +42,11 @@ describe('NGINX in front of our broker', () => {
   it('lets go of its ports when closed', async () => {
     const separate = await startNginxProxy({ brokerTcpPort: broker.tcpPort, brokerWsPort: broker.wsPort, workers: 1 });
     const port = Number(new URL(separate.urls.tcp).port);
-    expect(await canConnect(port)).toBe(true);
-    await separate.close();
+    try {
+      expect(await canConnect(port)).toBe(true);
+    } finally {
+      await separate.close();
+    }
     expect(await canConnect(port)).toBe(false);
   });
 });

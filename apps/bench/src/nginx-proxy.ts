@@ -44,7 +44,6 @@ export function nginxMissing(): string[] {
 
 export async function startNginxProxy(options: NginxProxyOptions): Promise<StartedNginxProxy> {
   const prefix = await mkdtemp(join(tmpdir(), 'gateway-bench-nginx-'));
-  const ports = { NGINX_TCP_PORT: await freePort(), NGINX_WS_PORT: await freePort() };
   let nginx: ReturnType<typeof startProgram> | undefined;
   const close = async () => {
     // SIGQUIT: NGINX's graceful shutdown.
@@ -52,6 +51,7 @@ export async function startNginxProxy(options: NginxProxyOptions): Promise<Start
     await rm(prefix, { recursive: true, force: true });
   };
   try {
+    const ports = { NGINX_TCP_PORT: await freePort(), NGINX_WS_PORT: await freePort() };
     const config = await writeConfig('nginx.conf', prefix, {
       PREFIX: prefix,
       STREAM_MODULE: streamModule,

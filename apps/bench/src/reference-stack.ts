@@ -31,7 +31,6 @@ export async function startReferenceStack(options: ReferenceStackOptions): Promi
   const missing = referenceStackMissing();
   if (missing !== undefined) throw new Error(missing);
   const directory = await mkdtemp(join(tmpdir(), 'gateway-bench-mosquitto-'));
-  const ports = { BROKER_TCP_PORT: await freePort(), BROKER_WS_PORT: await freePort() };
   let mosquitto: ReturnType<typeof startProgram> | undefined;
   let nginx: StartedNginxProxy | undefined;
   const close = async () => {
@@ -41,6 +40,7 @@ export async function startReferenceStack(options: ReferenceStackOptions): Promi
     await rm(directory, { recursive: true, force: true });
   };
   try {
+    const ports = { BROKER_TCP_PORT: await freePort(), BROKER_WS_PORT: await freePort() };
     mosquitto = startProgram('mosquitto', ['-c', await writeConfig('mosquitto.conf', directory, ports)]);
     await mosquitto.listening([ports.BROKER_TCP_PORT, ports.BROKER_WS_PORT]);
     nginx = await startNginxProxy({ brokerTcpPort: ports.BROKER_TCP_PORT, brokerWsPort: ports.BROKER_WS_PORT, workers: options.nginxWorkers });

@@ -11,7 +11,8 @@ describe('findExecutable', () => {
       expect(findExecutable('ldconfig')).toMatch(/^\/(usr\/)?sbin\/ldconfig$/);
       expect(findExecutable('sh')).toMatch(/^\/(usr\/)?bin\/sh$/);
     } finally {
-      process.env['PATH'] = path;
+      if (path === undefined) delete process.env['PATH'];
+      else process.env['PATH'] = path;
     }
   });
 
