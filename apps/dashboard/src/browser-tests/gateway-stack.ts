@@ -9,7 +9,7 @@ import { loadBrokerConfig, startBroker, type StartedBroker } from '@gateway/brok
 import { loadProxyConfig, startProxy, type StartedProxy } from '@gateway/proxy';
 import { captureLogs, type LogCapture } from '@gateway/service-kit/testing';
 import { startSimulator, type SimulatorOptions, type StartedSimulator } from '@gateway/simulator';
-import { BROWSER_TEST_DIST } from './global-setup';
+import { BROWSER_TEST_DIST } from './paths';
 import { writePasswordFile } from './password-file';
 
 /** The logs of the stack's services, one capture each. */

@@ -5,13 +5,8 @@
 // an earlier build of this folder.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-
-export const dashboardRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The browser tests' own build of the dashboard (under node_modules, so never committed nor a turbo input). */
-export const BROWSER_TEST_DIST = join(dashboardRoot, 'node_modules', '.browser-test-dist');
+import { BROWSER_TEST_DIST, dashboardRoot } from './paths';
 
 export default async function setup(): Promise<void> {
   if (process.env['DASHBOARD_E2E_SKIP_BUILD'] === '1' && existsSync(join(BROWSER_TEST_DIST, 'index.html'))) return;
