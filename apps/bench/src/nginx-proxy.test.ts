@@ -4,7 +4,7 @@ import { createLogger } from '@gateway/service-kit';
 import { canConnect } from '@gateway/service-kit/testing';
 import { loadBrokerConfig, startBroker, type StartedBroker } from '@gateway/broker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { programsMissing } from './foreground-program.js';
+import { programsMissing } from './missing-programs.js';
 import { nginxMissing, nginxPackages, startNginxProxy, type StartedNginxProxy } from './nginx-proxy.js';
 import { roundTrip } from './testing/round-trip.js';
 

@@ -7,9 +7,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from '@gateway/service-kit';
-import { freePort } from '@gateway/service-kit/testing';
+import { freePort, startProgram, type ForegroundProgram } from '@gateway/service-kit/testing';
 import { writeConfig } from './config-template.js';
-import { startProgram } from './foreground-program.js';
 
 export const streamModule = '/usr/lib/nginx/modules/ngx_stream_module.so';
 /** Debian's packages of NGINX and its stream module. */
@@ -44,7 +43,7 @@ export function nginxMissing(): string[] {
 
 export async function startNginxProxy(options: NginxProxyOptions): Promise<StartedNginxProxy> {
   const prefix = await mkdtemp(join(tmpdir(), 'gateway-bench-nginx-'));
-  let nginx: ReturnType<typeof startProgram> | undefined;
+  let nginx: ForegroundProgram | undefined;
   const close = async () => {
     // SIGQUIT: NGINX's graceful shutdown.
     await nginx?.stop('SIGQUIT');

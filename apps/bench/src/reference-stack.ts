@@ -5,9 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from '@gateway/service-kit';
-import { freePort } from '@gateway/service-kit/testing';
+import { freePort, startProgram, type ForegroundProgram } from '@gateway/service-kit/testing';
 import { writeConfig } from './config-template.js';
-import { programsMissing, startProgram } from './foreground-program.js';
+import { programsMissing } from './missing-programs.js';
 import { nginxMissing, nginxPackages, startNginxProxy, type StartedNginxProxy } from './nginx-proxy.js';
 import type { Target } from './targets.js';
 
@@ -31,7 +31,7 @@ export async function startReferenceStack(options: ReferenceStackOptions): Promi
   const missing = referenceStackMissing();
   if (missing !== undefined) throw new Error(missing);
   const directory = await mkdtemp(join(tmpdir(), 'gateway-bench-mosquitto-'));
-  let mosquitto: ReturnType<typeof startProgram> | undefined;
+  let mosquitto: ForegroundProgram | undefined;
   let nginx: StartedNginxProxy | undefined;
   const close = async () => {
     // NGINX first, then Mosquitto.

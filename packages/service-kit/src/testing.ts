@@ -60,6 +60,8 @@ export async function canConnect(port: number): Promise<boolean> {
   });
 }
 
+export { startProgram, type ForegroundProgram } from './foreground-program.js';
+
 export { captureLogs, type LogCapture, type LogLine } from './log-capture.js';
 
 export { mustRun, runCommand, type CommandResult, type RunOptions } from './run-command.js';

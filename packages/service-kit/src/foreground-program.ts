@@ -1,9 +1,9 @@
-// Debian's programs (Mosquitto, NGINX) as the benchmark runs them: found with findExecutable (PATH, then sbin),
-// started in the foreground with their output kept for error messages, waited for until their ports
-// answer, and stopped with a signal (SIGKILL after 10 s).
+// Test and benchmark helper: a program from Debian (Mosquitto, NGINX) run in the foreground, found with
+// findExecutable (PATH, then sbin), its output kept for error messages, waited for until its ports answer,
+// and stopped with a signal (SIGKILL after 10 s).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { findExecutable } from '@gateway/service-kit';
-import { canConnect, waitFor } from '@gateway/service-kit/testing';
+import { findExecutable } from './find-executable.js';
+import { canConnect, waitFor } from './testing.js';
 
 export interface ForegroundProgram {
   readonly name: string;
@@ -11,15 +11,9 @@ export interface ForegroundProgram {
   readonly pid: number;
   /** The last 4,000 characters it wrote (stdout and stderr). */
   output(): string;
-  /** Resolves once it listens on every one of `ports`; rejects with its output as soon as it exits, or after 10 s. */
-  listening(ports: readonly number[]): Promise<void>;
+  /** Resolves once it listens on every one of `ports`; rejects with its output as soon as it exits, or after `timeoutMs`. */
+  listening(ports: readonly number[], timeoutMs?: number): Promise<void>;
   stop(signal: NodeJS.Signals): Promise<void>;
-}
-
-/** `needs`, then what of it is missing and the apt-get line for `packages`; undefined when nothing is missing. */
-export function programsMissing(missing: readonly string[], needs: string, packages: string): string | undefined {
-  if (missing.length === 0) return undefined;
-  return `${needs}, but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed. Install Debian's packages: apt-get install -y ${packages}`;
 }
 
 export function startProgram(name: string, args: readonly string[]): ForegroundProgram {
@@ -38,12 +32,12 @@ export function startProgram(name: string, args: readonly string[]): ForegroundP
     child,
     pid: child.pid ?? -1,
     output: () => output,
-    async listening(ports) {
+    async listening(ports, timeoutMs = 10_000) {
       let settled = false;
       const exitedFirst = exited.then(() => {
         if (!settled) throw new Error(`it exited (${child.signalCode ?? `code ${String(child.exitCode)}`})`);
       });
-      const answering = waitFor(async () => settled || (await Promise.all(ports.map(canConnect))).every(Boolean), { timeoutMs: 10_000, what: `${name} to listen` });
+      const answering = waitFor(async () => settled || (await Promise.all(ports.map(canConnect))).every(Boolean), { timeoutMs, what: `${name} to listen` });
       try {
         await Promise.race([answering, exitedFirst]);
       } catch (error) {

@@ -1,16 +1,8 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { programsMissing, startProgram } from './foreground-program.js';
+import { startProgram } from './foreground-program.js';
 
 describe('foreground programs', () => {
-  it('names what is missing and the apt-get line', () => {
-    expect(programsMissing([], 'x needs NGINX', 'nginx')).toBeUndefined();
-    expect(programsMissing(['nginx'], 'x needs NGINX', 'nginx libnginx-mod-stream')).toBe(
-      "x needs NGINX, but nginx is not installed. Install Debian's packages: apt-get install -y nginx libnginx-mod-stream",
-    );
-    expect(programsMissing(['mosquitto', 'nginx'], 'x', 'p')).toMatch(/mosquitto, nginx are not installed/);
-  });
-
   it('reports the output of a program that exits instead of listening', async () => {
     const program = startProgram('sh', ['-c', 'echo "bad config on line 3" >&2; exit 1']);
     try {
