@@ -5,7 +5,7 @@ const vite = process.env.DASHBOARD_DEV_PORT ?? '5173';
 const lines = [
   'gateway: starting broker, proxy, simulator and dashboard (reload on change)',
   `  dashboard (hot reload)  http://localhost:${vite}/`,
-  `  dashboard (via proxy)   http://localhost:${ws}/   (serves the last \`pnpm build\`)`,
+  `  dashboard (via proxy)   http://localhost:${ws}/   (a build, redone on every change)`,
   `  MQTT over TCP           mqtt://localhost:${tcp}`,
   `  MQTT over WebSocket     ws://localhost:${ws}/mqtt`,
   `  check it                mosquitto_sub -p ${tcp} -t '/IoTSensor/#' -v`,
