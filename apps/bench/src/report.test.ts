@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadRunResult } from './load-run.js';
-import { cpuMicrosPerMessage, formatTable, jsonLine, summarizeScenario, type RunResult } from './report.js';
+import { cpuMicrosPerMessage, formatTable, jsonLine, scenarioTable, summarizeScenario, type RunResult } from './report.js';
 
 function loadRun(target: string, round: number, receivedPerSecond: number, p99: number): RunResult {
   const result: LoadRunResult = {
@@ -44,8 +44,17 @@ describe('summarizeScenario', () => {
     expect(summary.medians['ours-proxy']).toMatchObject({ receivedPerSecond: 1000, p99Ms: 20 });
     expect(summary.medians['reference']).toMatchObject({ receivedPerSecond: 1000, p99Ms: 6 });
     expect(summary.medians['ours-direct']).toMatchObject({ receivedPerSecond: 1800, p99Ms: 3 });
-    expect(summary.ratios['ours/reference']).toMatchObject({ receivedPerSecond: 1, p99Ms: 3.333 });
-    expect(summary.ratios['proxy/direct']).toMatchObject({ receivedPerSecond: 0.556, p99Ms: 6.667 });
+    expect(summary.ratios['ours/reference']?.['receivedPerSecond']).toBe(1);
+    expect(summary.ratios['ours/reference']?.['p99Ms']).toBeCloseTo(10 / 3, 10);
+    expect(summary.ratios['proxy/direct']?.['receivedPerSecond']).toBeCloseTo(1000 / 1800, 10);
+    expect(summary.ratios['proxy/direct']?.['p99Ms']).toBeCloseTo(20 / 3, 10);
+  });
+
+  it('prints a ratio rounded once from its exact value', () => {
+    // 681,251 / 171,804 = 3.9653: rounded to 3.965 first, it printed as 3.96x.
+    const runs = [loadRun('ours-proxy', 1, 681_251, 10), loadRun('reference', 1, 171_804, 10), loadRun('ours-proxy', 2, 681_251, 10), loadRun('reference', 2, 171_804, 10)];
+    const summary = summarizeScenario('s', runs);
+    expect(scenarioTable('s', runs, summary)).toContain('ours/reference: msgs/s 3.97x');
   });
 
   it('leaves out comparisons whose targets did not run', () => {

@@ -77,14 +77,10 @@ export function summarizeScenario(scenario: string, results: readonly RunResult[
     const names = kind === 'idle' ? ['brokerBytesPerConnection', 'proxyBytesPerConnection', 'totalBytesPerConnection'] : ['receivedPerSecond', 'p50Ms', 'p99Ms', 'sutCpuMicrosPerMessage'];
     const value = (metrics: Record<string, number>, name: string) =>
       name === 'totalBytesPerConnection' ? (metrics['brokerBytesPerConnection'] ?? Number.NaN) + (Number.isNaN(metrics['proxyBytesPerConnection']) ? 0 : (metrics['proxyBytesPerConnection'] ?? 0)) : (metrics[name] ?? Number.NaN);
-    ratios[label] = Object.fromEntries(names.map((name) => [name, round(ratio(value(a, name), value(b, name)), 3)]));
+    // Exact: rounded only where printed (a ratio rounded to 3 decimals and then to 2 can come out one off).
+    ratios[label] = Object.fromEntries(names.map((name) => [name, ratio(value(a, name), value(b, name))]));
   }
   return { scenario, kind, medians, ratios };
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }
 
 /** One JSON line for a run (NaN becomes null, as JSON has no NaN). */
